@@ -1,0 +1,64 @@
+"""Builds the running assistant from Settings: store, content, engine, channels, web server."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlite_utils import Database
+
+from bot.config import Settings
+from bot.engine.dispatcher import Engine
+from bot.engine.texts import Texts
+from bot.features import ROUTERS
+from bot.store.db import open_db
+from bot.units import seed_demo
+from lessons.loader import load
+from lessons.model import Curriculum
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    texts: Texts
+    curriculum: Curriculum
+    engine: Engine
+    seeded: int = 0
+
+
+def build(settings: Settings, *, seed: bool | None = None) -> Services:
+    db = open_db(settings.database_path)
+    texts = Texts(settings.content_dir / "messages")
+    curriculum = load(settings.content_dir)
+    seeded = 0
+    if settings.demo_seed if seed is None else seed:
+        seeded = seed_demo(db, settings.content_dir, settings.commune_name)
+    engine = Engine(
+        db, texts, curriculum, ROUTERS, commune_name=settings.commune_name,
+        timezone=settings.timezone, settings=settings,
+    )
+    return Services(settings, db, texts, curriculum, engine, seeded)
+
+
+def web_app(services: Services) -> web.Application:
+    from bot.web.server import create_app
+
+    return create_app(services)
+
+
+async def serve(services: Services, host: str, port: int) -> None:
+    """Run the web server (chat simulator; later dashboard and webhooks) until cancelled."""
+    import asyncio
+
+    runner = web.AppRunner(web_app(services), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,107 @@
+"""`hocvuso`: run the assistant, chat in the terminal, check content, import villages."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "db", None):
+        overrides["database_path"] = Path(args.db)
+    return Settings(**overrides)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.app import build, serve
+
+    settings = _settings(args)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    services = build(settings)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    if services.seeded:
+        print(services.texts.render("cli.seeded", xa=services.engine.commune_name,
+                                    count=services.seeded))
+    print(services.texts.render("cli.serving", host=host, port=port), flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(services, host, port))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.app import build
+    from bot.channels.console import chat
+
+    services = build(_settings(args))
+    if sys.stdin.isatty():
+        print(services.texts.render("cli.chat_intro"))
+    chat(services.engine, args.user)
+    return 0
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    from lessons.cli import check_command
+
+    content_dir = Path(args.dir) if args.dir else Settings().content_dir
+    return check_command(content_dir)
+
+
+def cmd_import_units(args: argparse.Namespace) -> int:
+    from bot.engine.texts import Texts
+    from bot.store.db import open_db
+    from bot.units import import_file
+
+    settings = _settings(args)
+    db = open_db(settings.database_path)
+    texts = Texts(settings.content_dir / "messages")
+    result = import_file(db, Path(args.file), texts, settings.commune_name)
+    for line in result.messages:
+        print(line, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hocvuso", description="Trợ lý Bình dân học vụ số")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the assistant (web chat simulator when no token is set)")
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    run.add_argument("--db", help="SQLite database path (default from settings)")
+    run.set_defaults(func=cmd_run)
+
+    chat = sub.add_parser("chat", help="chat with the assistant in the terminal")
+    chat.add_argument("--user", default="local", help="console user id (one conversation each)")
+    chat.add_argument("--db", help="SQLite database path")
+    chat.set_defaults(func=cmd_chat)
+
+    content = sub.add_parser("content", help="lesson content tools")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="validate content/vi")
+    check.add_argument("dir", nargs="?", help="content directory (default content/vi)")
+    check.set_defaults(func=cmd_content_check)
+
+    imp = sub.add_parser("import", help="import data")
+    imp_sub = imp.add_subparsers(dest="import_command", required=True)
+    imp_units = imp_sub.add_parser("units", help="villages with adult population and households")
+    imp_units.add_argument("file", help="FILE.csv or FILE.xlsx")
+    imp_units.add_argument("--db", help="SQLite database path")
+    imp_units.set_defaults(func=cmd_import_units)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

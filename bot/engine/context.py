@@ -1,0 +1,66 @@
+"""What a handler gets: the user, the update, and ways to answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+
+from bot.engine.types import Button, Incoming, Reply
+from bot.store.users import User
+
+if TYPE_CHECKING:
+    from bot.engine.dispatcher import Engine
+
+
+@dataclass
+class Context:
+    engine: Engine
+    db: Database
+    user: User
+    incoming: Incoming
+    now: int
+    text: str = ""
+    payload: str | None = None
+    args: list[str] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+    # Set when this update erased the user (privacy): nothing more is saved for them.
+    erased: bool = False
+
+    def values(self) -> dict[str, Any]:
+        """Template values every message may use: how to address the user, name, commune."""
+        goi = self.engine.address(self.user)
+        return {"goi": goi, "Goi": goi[:1].upper() + goi[1:], "ten": self.user.display_name or "",
+                "xa": self.engine.commune_name}
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.engine.texts.render(key, **{**self.values(), **values})
+
+    def button(self, key: str, payload: str, **values: Any) -> Button:
+        return Button(self.t(key, **values), payload)
+
+    def say(
+        self,
+        key: str,
+        buttons: list[list[Button]] | None = None,
+        image: str | None = None,
+        **values: Any,
+    ) -> Reply:
+        reply = Reply(self.t(key, **values), tuple(tuple(row) for row in buttons or ()), image)
+        self.replies.append(reply)
+        return reply
+
+    def say_text(self, text: str, buttons: list[list[Button]] | None = None) -> Reply:
+        """A reply whose text is already rendered (e.g. a lesson step)."""
+        reply = Reply(text, tuple(tuple(row) for row in buttons or ()))
+        self.replies.append(reply)
+        return reply
+
+    def set_state(self, state: str | None, **data: Any) -> None:
+        self.user.state = state
+        self.user.state_data = data
+
+    def run(self, handler_name: str) -> None:
+        """Hand over to another feature's entry point (e.g. the main menu)."""
+        self.engine.entry(handler_name)(self)

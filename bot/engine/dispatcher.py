@@ -1,0 +1,157 @@
+"""The engine: one update in, one transaction, replies into the outbox."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from bot.engine.context import Context
+from bot.engine.router import Handler, Router, Routes
+from bot.engine.texts import Texts
+from bot.engine.types import Incoming, Outcome
+from bot.store import outbox, updates, users
+from bot.store.users import User
+from lessons.grading import match_option
+from lessons.model import Curriculum
+
+log = logging.getLogger(__name__)
+
+ELDER_AGE = 55
+YOUTH_AGE = 22
+
+
+class Engine:
+    def __init__(
+        self,
+        db: Database,
+        texts: Texts,
+        curriculum: Curriculum,
+        routers: list[Router],
+        *,
+        commune_name: str,
+        timezone: str = "Asia/Ho_Chi_Minh",
+        settings: Any = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.db = db
+        self.texts = texts
+        self.curriculum = curriculum
+        self.routes = Routes.merge(routers)
+        self.commune_name = commune_name
+        self.tz = ZoneInfo(timezone)
+        self.settings = settings
+        self.clock = clock
+        self._group_address = {g.id: g.address for g in curriculum.groups}
+
+    # -- helpers for handlers ------------------------------------------------------------------
+
+    def entry(self, name: str) -> Handler:
+        return self.routes.entries[name]
+
+    def local_now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), self.tz)
+
+    def address(self, user: User) -> str:
+        """How to address the user: "bác" for elders, "bạn" for the young, else "anh/chị"."""
+        if user.birth_year:
+            age = self.local_now().year - user.birth_year
+            if age >= ELDER_AGE:
+                return "bác"
+            if age <= YOUTH_AGE:
+                return "bạn"
+            return "anh/chị"
+        if user.grp in self._group_address:
+            return self._group_address[user.grp].lower()
+        return "bác/anh/chị"
+
+    # -- the contract --------------------------------------------------------------------------
+
+    def handle(self, incoming: Incoming) -> Outcome:
+        """Process one update in one transaction; replies are in the outbox when this returns."""
+        now = int(self.clock())
+        with self.db.atomic():
+            if not updates.mark_processed(self.db, incoming.channel, incoming.update_id, now):
+                return Outcome([], duplicate=True)
+            user = users.load_or_create(
+                self.db, incoming.channel, incoming.user_id, incoming.chat_id, now
+            )
+            user.chat_id = incoming.chat_id
+            user.last_active_at = now
+            ctx = Context(self, self.db, user, incoming, now)
+            try:
+                with self.db.atomic():  # a savepoint: a failing handler leaves no half-change
+                    self._route(ctx)
+            except Exception:
+                # The update stays marked as processed, so a platform retry cannot loop on it.
+                log.exception("handler failed", extra={"channel": incoming.channel})
+                reloaded = users.get(self.db, user.id)
+                if reloaded is not None:
+                    user = reloaded
+                    user.last_active_at = now
+                ctx = Context(self, self.db, user, incoming, now)
+                ctx.say("help.error")
+            offered = [
+                [[b.label, b.payload] for b in row] for reply in ctx.replies for row in reply.buttons
+            ]
+            user.last_buttons = offered
+            if not ctx.erased:
+                users.save(self.db, user)
+            user_id = None if ctx.erased else user.id
+            for reply in ctx.replies:
+                outbox.enqueue(
+                    self.db,
+                    channel=incoming.channel,
+                    chat_id=incoming.chat_id,
+                    user_id=user_id,
+                    body=reply.to_dict(),
+                    now=now,
+                )
+        return Outcome(ctx.replies)
+
+    def _route(self, ctx: Context) -> None:
+        incoming, routes = ctx.incoming, self.routes
+        if incoming.kind == "other":
+            return self.entry("help.unsupported")(ctx)
+        text = (incoming.text or "").strip()
+        ctx.text = text
+        if incoming.payload is None and text.startswith("/"):
+            name, _, rest = text[1:].partition(" ")
+            name = name.split("@", 1)[0].lower()
+            ctx.args = rest.split()
+            handler = routes.commands.get(name)
+            return (handler or self.entry("help.fallback"))(ctx)
+        payload = incoming.payload
+        if payload is None and text:
+            payload = self._typed_choice(ctx.user, text)
+        if payload is not None:
+            return self._route_payload(ctx, payload)
+        state_handler = routes.states.get(ctx.user.state or "")
+        if state_handler is not None:
+            return state_handler(ctx)
+        if ctx.user.onboarded_at is None:
+            return self.entry("onboarding.resume")(ctx)
+        return self.entry("help.fallback")(ctx)
+
+    def _route_payload(self, ctx: Context, payload: str) -> None:
+        prefix, *args = payload.split(":")
+        offered = {p for row in ctx.user.last_buttons for _, p in row}
+        handler = self.routes.payloads.get(prefix)
+        if handler is None or (payload not in offered and prefix not in self.routes.anytime):
+            return self.entry("help.stale")(ctx)
+        ctx.payload, ctx.args = payload, args
+        handler(ctx)
+
+    @staticmethod
+    def _typed_choice(user: User, text: str) -> str | None:
+        """Map "2", "b" or a button's words to the payload of a button last shown."""
+        flat = [(label, payload) for row in user.last_buttons for label, payload in row]
+        if not flat:
+            return None
+        index = match_option([label for label, _ in flat], text)
+        return None if index is None else flat[index][1]

@@ -1,0 +1,84 @@
+"""Routers: each feature module declares the commands, states and button payloads it handles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.engine.context import Context
+
+Handler = Callable[["Context"], None]
+
+
+@dataclass
+class Router:
+    name: str
+    commands: dict[str, Handler] = field(default_factory=dict)
+    states: dict[str, Handler] = field(default_factory=dict)
+    payloads: dict[str, Handler] = field(default_factory=dict)
+    # Named entry points other features hand over to ("menu", "onboarding.resume").
+    entries: dict[str, Handler] = field(default_factory=dict)
+    # Payload prefixes valid at any time (a persistent menu), not only right after being offered.
+    anytime: set[str] = field(default_factory=set)
+
+    def command(self, *names: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            for name in names:
+                self.commands[name] = handler
+            return handler
+
+        return register
+
+    def state(self, *states: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            for state in states:
+                self.states[state] = handler
+            return handler
+
+        return register
+
+    def entry(self, name: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.entries[name] = handler
+            return handler
+
+        return register
+
+    def payload(self, prefix: str, *, anytime: bool = False) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.payloads[prefix] = handler
+            if anytime:
+                self.anytime.add(prefix)
+            return handler
+
+        return register
+
+
+@dataclass
+class Routes:
+    """All routers merged; a name registered twice is a programming error caught at start."""
+
+    commands: dict[str, Handler] = field(default_factory=dict)
+    states: dict[str, Handler] = field(default_factory=dict)
+    payloads: dict[str, Handler] = field(default_factory=dict)
+    entries: dict[str, Handler] = field(default_factory=dict)
+    anytime: set[str] = field(default_factory=set)
+
+    @classmethod
+    def merge(cls, routers: list[Router]) -> Routes:
+        routes = cls()
+        for router in routers:
+            for mine, theirs in (
+                (routes.commands, router.commands),
+                (routes.states, router.states),
+                (routes.payloads, router.payloads),
+                (routes.entries, router.entries),
+            ):
+                clash = mine.keys() & theirs.keys()
+                if clash:
+                    raise ValueError(f"router {router.name} registers {sorted(clash)} again")
+                mine.update(theirs)
+            routes.anytime |= router.anytime
+        return routes

@@ -1,0 +1,70 @@
+"""The engine's vocabulary, shared by every channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["text", "button", "other"]
+
+# Telegram allows 64 bytes of callback data; payloads are short ASCII ids, never Vietnamese text.
+MAX_PAYLOAD_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str
+
+    def __post_init__(self) -> None:
+        if len(self.payload.encode()) > MAX_PAYLOAD_BYTES or not self.payload.isascii():
+            raise ValueError(f"button payload must be short ASCII: {self.payload!r}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the user: plain text (channels escape it), optional rows of buttons, image."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    image: str | None = None
+
+    def payloads(self) -> list[str]:
+        return [b.payload for row in self.buttons for b in row]
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"text": self.text}
+        if self.buttons:
+            body["buttons"] = [[[b.label, b.payload] for b in row] for row in self.buttons]
+        if self.image:
+            body["image"] = self.image
+        return body
+
+    @classmethod
+    def from_dict(cls, body: dict[str, Any]) -> Reply:
+        rows = tuple(
+            tuple(Button(label, payload) for label, payload in row)
+            for row in body.get("buttons", [])
+        )
+        return cls(text=body["text"], buttons=rows, image=body.get("image"))
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A platform update, reduced to what the engine needs."""
+
+    channel: str
+    chat_id: str
+    user_id: str
+    update_id: str
+    text: str | None = None
+    payload: str | None = None
+    kind: Kind = "text"
+    at: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    replies: list[Reply]
+    duplicate: bool = False

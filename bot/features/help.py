@@ -1,0 +1,91 @@
+"""Main menu, help, and the polite answers for what the assistant does not understand."""
+
+from __future__ import annotations
+
+from bot.engine.context import Context
+from bot.engine.router import Router
+from bot.engine.types import Button
+
+router = Router("help")
+
+# Menu items in the order shown; an item appears once a feature registers its entry `menu.<id>`.
+MENU_ITEMS = ("next_lesson", "topics", "progress", "ask", "reminders", "profile")
+
+
+def menu_buttons(ctx: Context) -> list[list[Button]]:
+    available = [
+        ctx.button(f"menu.{item}", f"m:{item}")
+        for item in MENU_ITEMS
+        if f"menu.{item}" in ctx.engine.routes.entries
+    ]
+    return [available[i : i + 2] for i in range(0, len(available), 2)]
+
+
+@router.entry("menu")
+def show_menu(ctx: Context) -> None:
+    ctx.set_state(None)
+    ctx.say("help.menu", menu_buttons(ctx), numbered=True)
+
+
+@router.command("menu")
+def menu_command(ctx: Context) -> None:
+    if ctx.user.onboarded_at is None:
+        return ctx.run("onboarding.resume")
+    show_menu(ctx)
+
+
+@router.payload("m", anytime=True)
+def menu_choice(ctx: Context) -> None:
+    if ctx.user.onboarded_at is None:
+        return ctx.run("onboarding.resume")
+    if ctx.args == ["menu"]:
+        return show_menu(ctx)
+    entry = f"menu.{ctx.args[0]}" if ctx.args else ""
+    if entry not in ctx.engine.routes.entries:
+        return ctx.run("help.stale")
+    ctx.set_state(None)
+    ctx.run(entry)
+
+
+@router.command("trogiup", "help")
+def help_command(ctx: Context) -> None:
+    ctx.say("help.help")
+    if ctx.user.onboarded_at is not None:
+        show_menu(ctx)
+
+
+@router.command("huy", "cancel")
+def cancel(ctx: Context) -> None:
+    if ctx.user.onboarded_at is None:
+        if ctx.user.consent_at is None:
+            ctx.set_state(None)
+            return ctx.say("help.cancelled_onboarding")
+        ctx.set_state("onb:paused")
+        return ctx.say("help.cancelled_onboarding")
+    if ctx.user.state is None:
+        ctx.say("help.nothing_to_cancel")
+    else:
+        ctx.say("help.cancelled")
+    show_menu(ctx)
+
+
+@router.entry("help.fallback")
+def fallback(ctx: Context) -> None:
+    if ctx.user.onboarded_at is None:
+        return ctx.say("help.fallback_new", [[ctx.button("buttons.start", "ob:start")]])
+    ctx.say("help.fallback", menu_buttons(ctx))
+
+
+@router.entry("help.stale")
+def stale(ctx: Context) -> None:
+    """An old button: say so, change nothing, and offer again what was offered last."""
+    last = [[Button(label, payload) for label, payload in row] for row in ctx.user.last_buttons]
+    if not last and ctx.user.onboarded_at is not None:
+        last = menu_buttons(ctx)
+    ctx.say("help.stale", last)
+
+
+@router.entry("help.unsupported")
+def unsupported(ctx: Context) -> None:
+    last = [[Button(label, payload) for label, payload in row] for row in ctx.user.last_buttons]
+    ctx.say("help.unsupported", last)

@@ -1,0 +1,312 @@
+"""Onboarding: greeting, consent, name, village, birth year, group, baseline self-assessment.
+
+Nothing beyond the chat ids is stored before the user consents. Every step can be answered again
+from "Thông tin của tôi" (`edit=True`), which returns to the profile instead of the next step.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.context import Context
+from bot.engine.router import Router
+from bot.engine.types import Button
+from bot.store import assessments, audit, units
+from lessons.text import fold
+
+router = Router("onboarding")
+
+MAX_NAME_LEN = 40
+MIN_BIRTH_YEAR = 1900
+ANSWER_CODES = {"y": 1, "n": 0, "u": None}
+_NAME_OK = re.compile(r"^[^\W\d_][^\W_]*(?:[ .'\-][^\W_]+)*\.?$")
+
+
+def next_step(ctx: Context) -> str:
+    user = ctx.user
+    if user.consent_at is None:
+        return "consent"
+    if not user.display_name:
+        return "name"
+    if user.unit_id is None:
+        return "village"
+    if user.birth_year is None:
+        return "birth"
+    if user.grp is None:
+        return "group"
+    return "assess"
+
+
+def ask(ctx: Context, step: str, *, edit: bool = False) -> None:
+    {
+        "consent": lambda: ask_consent(ctx),
+        "name": lambda: ask_name(ctx, edit=edit),
+        "village": lambda: ask_village(ctx, edit=edit),
+        "birth": lambda: ask_birth_year(ctx, edit=edit),
+        "group": lambda: ask_group(ctx, edit=edit),
+        "assess": lambda: ask_assessment(ctx, 0, {}, edit=edit),
+    }[step]()
+
+
+def _after_step(ctx: Context, edit: bool) -> None:
+    if edit:
+        ctx.say("profile.saved")
+        return ctx.run("profile.show")
+    ask(ctx, next_step(ctx))
+
+
+# -- consent ----------------------------------------------------------------------------------
+
+
+def ask_consent(ctx: Context) -> None:
+    ctx.set_state("onb:consent")
+    ctx.say("onboarding.greeting")
+    ctx.say(
+        "onboarding.consent",
+        [[ctx.button("buttons.consent_yes", "ob:c:y"), ctx.button("buttons.consent_no", "ob:c:n")]],
+    )
+
+
+def _reset_profile(ctx: Context) -> None:
+    user = ctx.user
+    user.consent_at = user.display_name = user.unit_id = user.birth_year = user.grp = None
+
+
+@router.command("batdau", "start")
+def start(ctx: Context) -> None:
+    if ctx.user.onboarded_at is not None:
+        ctx.say("help.welcome_back")
+        return ctx.run("menu")
+    if ctx.user.state not in (None, "declined"):
+        ctx.say("onboarding.restarted")
+    _reset_profile(ctx)
+    ask_consent(ctx)
+
+
+@router.entry("onboarding.resume")
+def resume(ctx: Context) -> None:
+    if ctx.user.state == "declined":
+        return ctx.say("onboarding.declined_again", [[ctx.button("buttons.start", "ob:start")]])
+    if ctx.user.state == "onb:paused":
+        ctx.say("onboarding.resume")
+    ask(ctx, next_step(ctx))
+
+
+@router.state("onb:consent")
+def consent_typed(ctx: Context) -> None:
+    # Typed text that is neither "đồng ý" nor "không": ask again, store nothing.
+    ask_consent(ctx)
+
+
+@router.state("declined", "onb:paused")
+def idle_typed(ctx: Context) -> None:
+    resume(ctx)
+
+
+def _consent(ctx: Context, answer: str) -> None:
+    if answer == "y":
+        ctx.user.consent_at = ctx.now
+        audit.record(ctx.db, ctx.now, "consent.given", actor_user_id=ctx.user.id)
+        ask_name(ctx)
+    else:
+        _reset_profile(ctx)
+        ctx.set_state("declined")
+        ctx.say("onboarding.declined")
+
+
+# -- name -------------------------------------------------------------------------------------
+
+
+def ask_name(ctx: Context, *, edit: bool = False) -> None:
+    ctx.set_state("onb:name", edit=edit)
+    ctx.say("onboarding.ask_name")
+
+
+def clean_name(text: str) -> str | None:
+    name = " ".join(text.split())
+    if not 1 <= len(name) <= MAX_NAME_LEN or not _NAME_OK.match(name):
+        return None
+    return name
+
+
+@router.state("onb:name")
+def name_typed(ctx: Context) -> None:
+    name = clean_name(ctx.text)
+    if name is None:
+        return ctx.say("onboarding.name_invalid", max_len=MAX_NAME_LEN)
+    ctx.user.display_name = name
+    _after_step(ctx, bool(ctx.user.state_data.get("edit")))
+
+
+# -- village ----------------------------------------------------------------------------------
+
+
+def _village_buttons(villages: list[units.Unit]) -> list[list[Button]]:
+    buttons = [Button(v.name, f"ob:v:{v.id}") for v in villages]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def ask_village(ctx: Context, *, edit: bool = False) -> None:
+    villages = units.villages(ctx.db)
+    if not villages:
+        commune = units.commune(ctx.db)
+        ctx.say("onboarding.no_villages")
+        ctx.user.unit_id = commune.id if commune else None
+        if ctx.user.unit_id is not None:
+            return _after_step(ctx, edit)
+    ctx.set_state("onb:village", edit=edit)
+    ctx.say("onboarding.ask_village", _village_buttons(villages))
+
+
+def match_villages(villages: list[units.Unit], typed: str) -> list[units.Unit]:
+    """Villages whose name matches typed text without diacritics: "thon dong" → "Thôn Đông"."""
+    wanted = fold(typed)
+    if not wanted:
+        return []
+    exact = [v for v in villages if fold(v.name) == wanted]
+    if exact:
+        return exact
+    return [v for v in villages if re.search(rf"(^|\s){re.escape(wanted)}(\s|$)", fold(v.name))]
+
+
+@router.state("onb:village")
+def village_typed(ctx: Context) -> None:
+    villages = units.villages(ctx.db)
+    found = match_villages(villages, ctx.text)
+    if len(found) == 1:
+        return _set_village(ctx, found[0].id)
+    key = "onboarding.village_many" if found else "onboarding.village_unknown"
+    ctx.say(key, _village_buttons(found or villages), typed=ctx.text[:40])
+
+
+def _set_village(ctx: Context, unit_id: int) -> None:
+    unit = units.get(ctx.db, unit_id)
+    if unit is None or unit.kind != "village":
+        return ctx.run("help.stale")
+    ctx.user.unit_id = unit.id
+    _after_step(ctx, bool(ctx.user.state_data.get("edit")))
+
+
+# -- birth year -------------------------------------------------------------------------------
+
+
+def ask_birth_year(ctx: Context, *, edit: bool = False) -> None:
+    ctx.set_state("onb:birth", edit=edit)
+    ctx.say("onboarding.ask_birth_year")
+
+
+@router.state("onb:birth")
+def birth_year_typed(ctx: Context) -> None:
+    this_year = ctx.engine.local_now().year
+    typed = ctx.text.strip().rstrip(".")
+    if not (typed.isdigit() and len(typed) == 4 and MIN_BIRTH_YEAR <= int(typed) <= this_year):
+        return ctx.say(
+            "onboarding.birth_year_invalid", typed=ctx.text[:20], min_year=MIN_BIRTH_YEAR,
+            max_year=this_year,
+        )
+    ctx.user.birth_year = int(typed)
+    _after_step(ctx, bool(ctx.user.state_data.get("edit")))
+
+
+# -- group ------------------------------------------------------------------------------------
+
+
+def _group_buttons(ctx: Context) -> list[list[Button]]:
+    buttons = [Button(g.name, f"ob:g:{g.id}") for g in ctx.engine.curriculum.groups]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def ask_group(ctx: Context, *, edit: bool = False) -> None:
+    ctx.set_state("onb:group", edit=edit)
+    ctx.say("onboarding.ask_group", _group_buttons(ctx))
+
+
+@router.state("onb:group")
+def group_typed(ctx: Context) -> None:
+    ctx.say("onboarding.group_invalid", _group_buttons(ctx))
+
+
+def _set_group(ctx: Context, group_id: str) -> None:
+    if group_id not in {g.id for g in ctx.engine.curriculum.groups}:
+        return ctx.run("help.stale")
+    ctx.user.grp = group_id
+    _after_step(ctx, bool(ctx.user.state_data.get("edit")))
+
+
+# -- baseline self-assessment -----------------------------------------------------------------
+
+
+def _answer_buttons(ctx: Context, index: int) -> list[list[Button]]:
+    return [[
+        ctx.button("buttons.answer_yes", f"ob:a:{index}:y"),
+        ctx.button("buttons.answer_no", f"ob:a:{index}:n"),
+        ctx.button("buttons.not_sure", f"ob:a:{index}:u"),
+    ]]
+
+
+def ask_assessment(
+    ctx: Context, index: int, answers: dict[str, int | None], *, edit: bool = False,
+    kind: str | None = None,
+) -> None:
+    if index == 0 and not edit and kind is None:
+        ctx.say("onboarding.assessment_intro")
+    kind = kind or ("followup" if edit else "baseline")
+    ctx.set_state("onb:assess", i=index, answers=answers, edit=edit, kind=kind)
+    question = assessments.QUESTIONS[index]
+    ctx.say(f"onboarding.assessment_{question}", _answer_buttons(ctx, index))
+
+
+@router.state("onb:assess")
+def assessment_typed(ctx: Context) -> None:
+    data = ctx.user.state_data
+    ctx.say("onboarding.assessment_invalid")
+    question = assessments.QUESTIONS[data["i"]]
+    ctx.say(f"onboarding.assessment_{question}", _answer_buttons(ctx, data["i"]))
+
+
+def _answer(ctx: Context, index: int, code: str) -> None:
+    data = ctx.user.state_data
+    if ctx.user.state != "onb:assess" or data.get("i") != index or code not in ANSWER_CODES:
+        return ctx.run("help.stale")
+    answers = dict(data.get("answers", {}))
+    answers[assessments.QUESTIONS[index]] = ANSWER_CODES[code]
+    edit, kind = bool(data.get("edit")), str(data.get("kind", "baseline"))
+    if index + 1 < len(assessments.QUESTIONS):
+        return ask_assessment(ctx, index + 1, answers, edit=edit, kind=kind)
+    assessments.save(
+        ctx.db, user_id=ctx.user.id, unit_id=ctx.user.unit_id, kind=kind, answers=answers,
+        now=ctx.now,
+    )
+    ctx.set_state(None)
+    if edit or ctx.user.onboarded_at is not None:
+        return _after_step(ctx, True)
+    _finish(ctx)
+
+
+def _finish(ctx: Context) -> None:
+    user = ctx.user
+    user.onboarded_at = ctx.now
+    audit.record(ctx.db, ctx.now, "user.onboarded", actor_user_id=user.id, unit_id=user.unit_id)
+    unit = units.get(ctx.db, user.unit_id) if user.unit_id else None
+    group = next((g.name for g in ctx.engine.curriculum.groups if g.id == user.grp), "")
+    ctx.say(
+        "onboarding.done", village=unit.name if unit else "", birth_year=user.birth_year,
+        group=group,
+    )
+    ctx.run("menu")
+
+
+@router.payload("ob")
+def onboarding_button(ctx: Context) -> None:
+    kind, *rest = ctx.args or [""]
+    if kind == "start":
+        return start(ctx)
+    if kind == "c" and rest:
+        return _consent(ctx, rest[0])
+    if kind == "v" and rest and rest[0].isdigit():
+        return _set_village(ctx, int(rest[0]))
+    if kind == "g" and rest:
+        return _set_group(ctx, rest[0])
+    if kind == "a" and len(rest) == 2 and rest[0].isdigit():
+        return _answer(ctx, int(rest[0]), rest[1])
+    ctx.run("help.stale")

@@ -1,0 +1,1 @@
+"""SQLite store. All SQL of the project lives in this package; handlers call named functions."""

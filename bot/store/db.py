@@ -1,0 +1,41 @@
+"""Opening the database: WAL, foreign keys, busy timeout, migrations applied at start."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot.store.migrations import migrations
+
+
+def open_db(path: Path | str, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) the database at `path` and bring its schema up to date."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path) if str(path) != ":memory:" else Database(memory=True)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 5000")
+    if str(path) != ":memory:":
+        db.enable_wal()
+        # WAL with synchronous=NORMAL keeps every committed transaction across a process crash;
+        # only a power cut can lose the last few, which the platform then re-delivers.
+        db.execute("PRAGMA synchronous = NORMAL")
+    if migrate:
+        migrations.apply(db)
+    return db
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One atomic unit of work; nested calls become savepoints."""
+    with db.atomic():
+        yield db
+
+
+def now_ts() -> int:
+    """Current time as UTC epoch seconds: the only time format stored."""
+    return int(time.time())

@@ -1,0 +1,131 @@
+"""Schema, as ordered named migrations applied at start-up (and by the tests' fresh databases).
+
+Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("hocvuso")
+
+
+def _run(db: Database, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction; run statement by statement instead.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE units (
+            id INTEGER PRIMARY KEY,
+            parent_id INTEGER REFERENCES units(id),
+            kind TEXT NOT NULL CHECK (kind IN ('commune', 'village')),
+            name TEXT NOT NULL,
+            name_folded TEXT NOT NULL,
+            adult_population INTEGER,
+            households INTEGER,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX units_parent_name ON units(IFNULL(parent_id, 0), name_folded);
+
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            display_name TEXT,
+            unit_id INTEGER REFERENCES units(id),
+            birth_year INTEGER,
+            grp TEXT,
+            role TEXT NOT NULL DEFAULT 'resident',
+            consent_at INTEGER,
+            onboarded_at INTEGER,
+            state TEXT,
+            state_data TEXT NOT NULL DEFAULT '{}',
+            last_buttons TEXT NOT NULL DEFAULT '[]',
+            unreachable_at INTEGER,
+            created_at INTEGER NOT NULL,
+            last_active_at INTEGER NOT NULL,
+            UNIQUE (channel, external_id)
+        );
+        CREATE INDEX users_unit ON users(unit_id);
+
+        CREATE TABLE processed_updates (
+            channel TEXT NOT NULL,
+            update_id TEXT NOT NULL,
+            processed_at INTEGER NOT NULL,
+            PRIMARY KEY (channel, update_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            body TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sent', 'failed', 'unreachable', 'cancelled')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            sent_at INTEGER,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_pending ON outbox(channel, status, not_before, id);
+        CREATE INDEX outbox_chat ON outbox(channel, chat_id, status, id);
+
+        CREATE TABLE progress (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            lesson_id TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('started', 'quiz', 'passed', 'failed')),
+            step INTEGER NOT NULL DEFAULT 0,
+            score INTEGER,
+            total INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            unit_id INTEGER REFERENCES units(id),
+            assisted_by INTEGER REFERENCES users(id),
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            UNIQUE (user_id, lesson_id)
+        );
+        CREATE INDEX progress_unit ON progress(unit_id, status);
+
+        CREATE TABLE anonymous_completions (
+            unit_id INTEGER NOT NULL,
+            lesson_id TEXT NOT NULL,
+            completions INTEGER NOT NULL,
+            PRIMARY KEY (unit_id, lesson_id)
+        );
+
+        CREATE TABLE self_assessments (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            unit_id INTEGER REFERENCES units(id),
+            kind TEXT NOT NULL CHECK (kind IN ('baseline', 'followup')),
+            smartphone INTEGER,
+            epayment INTEGER,
+            vneid2 INTEGER,
+            ai_tool INTEGER,
+            taken_at INTEGER NOT NULL
+        );
+        CREATE INDEX self_assessments_user ON self_assessments(user_id, kind);
+
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor_user_id INTEGER,
+            action TEXT NOT NULL,
+            subject TEXT,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX audit_log_at ON audit_log(at);
+        """
+    )

@@ -1,0 +1,114 @@
+"""Users: one row per channel + external id, with the conversation state."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+_COLUMNS = (
+    "id, channel, external_id, chat_id, display_name, unit_id, birth_year, grp, role, consent_at, "
+    "onboarded_at, state, state_data, last_buttons, unreachable_at, created_at, last_active_at"
+)
+
+
+@dataclass
+class User:
+    id: int
+    channel: str
+    external_id: str
+    chat_id: str
+    display_name: str | None = None
+    unit_id: int | None = None
+    birth_year: int | None = None
+    grp: str | None = None
+    role: str = "resident"
+    consent_at: int | None = None
+    onboarded_at: int | None = None
+    state: str | None = None
+    state_data: dict[str, Any] = field(default_factory=dict)
+    # The buttons last shown, as rows of [label, payload]: what a tap or a typed number may mean now.
+    last_buttons: list[list[list[str]]] = field(default_factory=list)
+    unreachable_at: int | None = None
+    created_at: int = 0
+    last_active_at: int = 0
+
+
+def _from_row(row: tuple[Any, ...]) -> User:
+    values = list(row)
+    values[12] = json.loads(values[12])
+    values[13] = json.loads(values[13])
+    return User(*values)
+
+
+def get(db: Database, user_id: int) -> User | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", [user_id]).fetchone()
+    return _from_row(row) if row else None
+
+
+def find(db: Database, channel: str, external_id: str) -> User | None:
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM users WHERE channel = ? AND external_id = ?", [channel, external_id]
+    ).fetchone()
+    return _from_row(row) if row else None
+
+
+def load_or_create(db: Database, channel: str, external_id: str, chat_id: str, now: int) -> User:
+    """The user behind an update; a first message creates a row holding only the chat ids."""
+    user = find(db, channel, external_id)
+    if user is not None:
+        return user
+    cursor = db.execute(
+        "INSERT INTO users (channel, external_id, chat_id, created_at, last_active_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [channel, external_id, chat_id, now, now],
+    )
+    assert cursor.lastrowid is not None
+    return User(
+        id=cursor.lastrowid,
+        channel=channel,
+        external_id=external_id,
+        chat_id=chat_id,
+        created_at=now,
+        last_active_at=now,
+    )
+
+
+def save(db: Database, user: User) -> None:
+    db.execute(
+        "UPDATE users SET chat_id = ?, display_name = ?, unit_id = ?, birth_year = ?, grp = ?, "
+        "role = ?, consent_at = ?, onboarded_at = ?, state = ?, state_data = ?, last_buttons = ?, "
+        "unreachable_at = ?, last_active_at = ? WHERE id = ?",
+        [
+            user.chat_id,
+            user.display_name,
+            user.unit_id,
+            user.birth_year,
+            user.grp,
+            user.role,
+            user.consent_at,
+            user.onboarded_at,
+            user.state,
+            json.dumps(user.state_data, ensure_ascii=False, separators=(",", ":")),
+            json.dumps(user.last_buttons, separators=(",", ":")),
+            user.unreachable_at,
+            user.last_active_at,
+            user.id,
+        ],
+    )
+
+
+def erase(db: Database, user_id: int) -> None:
+    """Delete the user and everything personal; progress must already be made anonymous."""
+    db.execute("UPDATE outbox SET status = 'cancelled' WHERE user_id = ? AND status = 'pending'",
+               [user_id])
+    db.execute("DELETE FROM progress WHERE user_id = ?", [user_id])
+    db.execute("DELETE FROM self_assessments WHERE user_id = ?", [user_id])
+    db.execute("DELETE FROM users WHERE id = ?", [user_id])
+
+
+def count(db: Database) -> int:
+    row = db.execute("SELECT COUNT(*) FROM users").fetchone()
+    return int(row[0])

@@ -1,0 +1,158 @@
+"""The commune's villages: import from CSV/Excel with every bad row named, and the demo seed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import yaml
+from sqlite_utils import Database
+
+from bot.engine.texts import Texts
+from bot.store import units
+from bot.store.db import now_ts
+from lessons.text import fold
+
+MAX_ROWS = 5000
+MAX_NAME_LEN = 80
+# Column names accepted in the header row (compared without diacritics, spaces as "_").
+COLUMNS = {
+    "name": ("ten_thon", "thon", "ten", "name", "village"),
+    "adult_population": ("so_nguoi_truong_thanh", "nguoi_truong_thanh", "adult_population",
+                         "adults"),
+    "households": ("so_ho", "ho", "households"),
+}
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported (no rows, missing column, too many rows)."""
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    messages: list[str]
+
+
+def _header_key(cell: Any) -> str:
+    return fold(str(cell or "")).replace(" ", "_")
+
+
+def read_rows(path: Path) -> list[list[Any]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        text = path.read_bytes().decode("utf-8-sig")
+        return [row for row in csv.reader(io.StringIO(text))]
+    if suffix == ".xlsx":
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    raise ValueError("format")
+
+
+def _count(value: Any) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().replace(".", "").replace(",", "").replace(" ", "")
+    if not text.isdigit():
+        raise ValueError(text)
+    return int(text)
+
+
+def parse(rows: list[list[Any]], texts: Texts) -> tuple[list[units.VillageRow], list[str]]:
+    """Validate every row first; return the villages and the errors, row by row.
+
+    Raises FileProblem when the file as a whole is unusable.
+    """
+    rows = [r for r in rows if any(str(c or "").strip() for c in r)]
+    if not rows:
+        raise FileProblem(texts.render("cli.import_no_rows"))
+    header = [_header_key(c) for c in rows[0]]
+    index: dict[str, int] = {}
+    for field, names in COLUMNS.items():
+        found = next((i for i, h in enumerate(header) if h in names), None)
+        if found is None and field == "name":
+            raise FileProblem(texts.render("cli.import_missing_column", column=names[0]))
+        if found is not None:
+            index[field] = found
+    body = rows[1:]
+    if not body:
+        raise FileProblem(texts.render("cli.import_no_rows"))
+    if len(body) > MAX_ROWS:
+        raise FileProblem(texts.render("cli.import_too_many", count=len(body), limit=MAX_ROWS))
+    villages: list[units.VillageRow] = []
+    errors: list[str] = []
+    seen: dict[str, int] = {}
+
+    def cell(row: list[Any], field: str) -> Any:
+        i = index.get(field)
+        return row[i] if i is not None and i < len(row) else None
+
+    for number, row in enumerate(body, start=2):
+        name = " ".join(str(cell(row, "name") or "").split())
+        problems: list[str] = []
+        if not name:
+            problems.append(texts.render("cli.err_name_missing"))
+        elif len(name) > MAX_NAME_LEN:
+            problems.append(texts.render("cli.err_name_too_long", limit=MAX_NAME_LEN))
+        elif fold(name) in seen:
+            problems.append(texts.render("cli.err_duplicate", name=name, other=seen[fold(name)]))
+        counts: dict[str, int | None] = {}
+        for field in ("adult_population", "households"):
+            try:
+                counts[field] = _count(cell(row, field))
+            except ValueError:
+                problems.append(texts.render(
+                    "cli.err_not_number", column=COLUMNS[field][0], value=cell(row, field)))
+        adults, households = counts.get("adult_population"), counts.get("households")
+        if adults is not None and households is not None and households > adults:
+            problems.append(texts.render("cli.err_households_gt_adults"))
+        if problems:
+            errors.extend(texts.render("cli.import_row_error", row=number, message=p)
+                          for p in problems)
+            continue
+        seen[fold(name)] = number
+        villages.append(units.VillageRow(name, adults, households))
+    return villages, errors
+
+
+def import_file(db: Database, path: Path, texts: Texts, commune_name: str) -> ImportResult:
+    """All rows or none: any bad row stops the import and every bad row is reported."""
+    try:
+        rows = read_rows(path)
+    except ValueError:
+        return ImportResult(False, [texts.render("cli.import_bad_format")])
+    except (OSError, UnicodeDecodeError, csv.Error, KeyError) as exc:
+        return ImportResult(False, [texts.render("cli.import_unreadable", reason=str(exc))])
+    try:
+        villages, errors = parse(rows, texts)
+    except FileProblem as problem:
+        return ImportResult(False, [str(problem)])
+    if errors:
+        return ImportResult(False, [texts.render("cli.import_failed", count=len(errors)), *errors])
+    with db.atomic():
+        commune = units.ensure_commune(db, commune_name, now_ts())
+        counts = units.upsert_villages(db, commune.id, villages, now_ts())
+    return ImportResult(True, [texts.render(
+        "cli.import_done", total=len(villages), xa=commune.name, **counts)])
+
+
+def seed_demo(db: Database, content_dir: Path, commune_name: str) -> int:
+    """Create the demo commune and villages in an empty database; returns villages created."""
+    if units.commune(db) is not None:
+        return 0
+    data = yaml.safe_load((content_dir / "demo_units.yaml").read_text(encoding="utf-8"))
+    rows = [units.VillageRow(v["name"], v["adult_population"], v["households"])
+            for v in data["villages"]]
+    with db.atomic():
+        commune = units.ensure_commune(db, commune_name, now_ts())
+        units.upsert_villages(db, commune.id, rows, now_ts())
+    return len(rows)

@@ -1,0 +1,1 @@
+"""aiohttp web server: the chat simulator now; the officials' dashboard and webhooks later."""

@@ -1,0 +1,111 @@
+"""Web chat simulator: a phone-sized chat page talking to the same engine as the real channels.
+
+The browser holds an opaque random id in an HttpOnly cookie; that id is the chat. Each POST
+carries a client message id, so a double tap or a retried request is processed once.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from typing import Any
+
+from aiohttp import web
+
+from bot.engine.types import MAX_PAYLOAD_BYTES, Incoming
+from bot.store import outbox
+
+CHANNEL = "webchat"
+COOKIE = "hvs_chat"
+MAX_TEXT = 1000
+MAX_ID = 64
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/", page)
+    app.router.add_post("/api/chat", send)
+    app.router.add_get("/api/chat/pending", pending)
+
+
+def _services(request: web.Request) -> Any:
+    from bot.web.server import SERVICES
+
+    return request.app[SERVICES]
+
+
+def _chat_id(request: web.Request) -> str | None:
+    value = request.cookies.get(COOKIE, "")
+    return value if 16 <= len(value) <= MAX_ID and value.replace("-", "").replace("_", "").isalnum() else None
+
+
+def _set_cookie(response: web.StreamResponse, chat_id: str) -> None:
+    response.set_cookie(COOKIE, chat_id, max_age=365 * 24 * 3600, httponly=True, samesite="Strict",
+                        path="/")
+
+
+async def page(request: web.Request) -> web.Response:
+    from bot.web.server import TEMPLATES
+
+    services = _services(request)
+    texts = services.texts
+    xa = services.engine.commune_name
+    ui = {key.split(".", 1)[1]: texts.render(key, xa=xa, max_len=MAX_TEXT)
+          for key in texts.keys() if key.startswith("web.")}
+    html = request.app[TEMPLATES].get_template("chat.html").render(ui=ui, max_len=MAX_TEXT)
+    response = web.Response(text=html, content_type="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
+    )
+    chat_id = _chat_id(request)
+    if chat_id is None:
+        _set_cookie(response, secrets.token_urlsafe(18))
+    return response
+
+
+def _replies(services: Any, chat_id: str) -> list[dict[str, Any]]:
+    items = outbox.take_for_chat(services.db, CHANNEL, chat_id, int(time.time()))
+    return [item.body for item in items]
+
+
+def _bad_request(services: Any) -> web.Response:
+    message = services.texts.render("web.bad_request", max_len=MAX_TEXT)
+    return web.json_response({"error": message}, status=400)
+
+
+async def send(request: web.Request) -> web.Response:
+    services = _services(request)
+    chat_id = _chat_id(request)
+    if chat_id is None or request.content_type != "application/json":
+        return _bad_request(services)
+    try:
+        data = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _bad_request(services)
+    if not isinstance(data, dict):
+        return _bad_request(services)
+    message_id, text, payload = data.get("id"), data.get("text"), data.get("payload")
+    valid = (
+        isinstance(message_id, str) and 0 < len(message_id) <= MAX_ID
+        and (text is None or (isinstance(text, str) and 0 < len(text) <= MAX_TEXT))
+        and (payload is None or (isinstance(payload, str) and payload.isascii()
+                                 and 0 < len(payload) <= MAX_PAYLOAD_BYTES))
+        and (text is None) != (payload is None)
+    )
+    if not valid:
+        return _bad_request(services)
+    services.engine.handle(
+        Incoming(
+            channel=CHANNEL, chat_id=chat_id, user_id=chat_id, update_id=message_id, text=text,
+            payload=payload, kind="button" if payload else "text", at=time.time(),
+        )
+    )
+    return web.json_response({"replies": _replies(services, chat_id)})
+
+
+async def pending(request: web.Request) -> web.Response:
+    services = _services(request)
+    chat_id = _chat_id(request)
+    if chat_id is None:
+        return web.json_response({"replies": []})
+    return web.json_response({"replies": _replies(services, chat_id)})

@@ -1,0 +1,36 @@
+"""The one aiohttp application every web route is mounted on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+from aiohttp import web
+
+from bot.web import chat
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+SERVICES = web.AppKey("services", "Services")
+TEMPLATES = web.AppKey("templates", jinja2.Environment)
+
+
+def create_app(services: Services) -> web.Application:
+    app = web.Application(client_max_size=64 * 1024)
+    app[SERVICES] = services
+    app[TEMPLATES] = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    chat.setup(app)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    services.db.execute("SELECT 1").fetchone()
+    return web.json_response({"status": "ok"})
