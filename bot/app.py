@@ -38,8 +38,13 @@ def build(settings: Settings, *, seed: bool | None = None) -> Services:
     if settings.demo_seed if seed is None else seed:
         seeded = seed_demo(db, settings.content_dir, settings.commune_name)
     engine = Engine(
-        db, texts, curriculum, ROUTERS, commune_name=settings.commune_name,
-        timezone=settings.timezone, settings=settings,
+        db,
+        texts,
+        curriculum,
+        ROUTERS,
+        commune_name=settings.commune_name,
+        timezone=settings.timezone,
+        settings=settings,
     )
     return Services(settings, db, texts, curriculum, engine, seeded)
 

@@ -13,23 +13,27 @@ from bot.config import Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {}
     if getattr(args, "db", None):
-        overrides["database_path"] = Path(args.db)
-    return Settings(**overrides)
+        return Settings(database_path=Path(args.db))
+    return Settings()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import build, serve
 
     settings = _settings(args)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     services = build(settings)
     host = args.host or settings.host
     port = args.port or settings.port
     if services.seeded:
-        print(services.texts.render("cli.seeded", xa=services.engine.commune_name,
-                                    count=services.seeded))
+        print(
+            services.texts.render(
+                "cli.seeded", xa=services.engine.commune_name, count=services.seeded
+            )
+        )
     print(services.texts.render("cli.serving", host=host, port=port), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(services, host, port))

@@ -11,7 +11,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    """Every setting of the assistant. Names are the env vars (case-insensitive); .env is read too."""
+    """Every setting. Names are the env vars (case-insensitive); .env is read too."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 

@@ -22,8 +22,12 @@ MAX_NAME_LEN = 80
 # Column names accepted in the header row (compared without diacritics, spaces as "_").
 COLUMNS = {
     "name": ("ten_thon", "thon", "ten", "name", "village"),
-    "adult_population": ("so_nguoi_truong_thanh", "nguoi_truong_thanh", "adult_population",
-                         "adults"),
+    "adult_population": (
+        "so_nguoi_truong_thanh",
+        "nguoi_truong_thanh",
+        "adult_population",
+        "adults",
+    ),
     "households": ("so_ho", "ho", "households"),
 }
 
@@ -110,14 +114,18 @@ def parse(rows: list[list[Any]], texts: Texts) -> tuple[list[units.VillageRow], 
             try:
                 counts[field] = _count(cell(row, field))
             except ValueError:
-                problems.append(texts.render(
-                    "cli.err_not_number", column=COLUMNS[field][0], value=cell(row, field)))
+                problems.append(
+                    texts.render(
+                        "cli.err_not_number", column=COLUMNS[field][0], value=cell(row, field)
+                    )
+                )
         adults, households = counts.get("adult_population"), counts.get("households")
         if adults is not None and households is not None and households > adults:
             problems.append(texts.render("cli.err_households_gt_adults"))
         if problems:
-            errors.extend(texts.render("cli.import_row_error", row=number, message=p)
-                          for p in problems)
+            errors.extend(
+                texts.render("cli.import_row_error", row=number, message=p) for p in problems
+            )
             continue
         seen[fold(name)] = number
         villages.append(units.VillageRow(name, adults, households))
@@ -141,8 +149,9 @@ def import_file(db: Database, path: Path, texts: Texts, commune_name: str) -> Im
     with db.atomic():
         commune = units.ensure_commune(db, commune_name, now_ts())
         counts = units.upsert_villages(db, commune.id, villages, now_ts())
-    return ImportResult(True, [texts.render(
-        "cli.import_done", total=len(villages), xa=commune.name, **counts)])
+    return ImportResult(
+        True, [texts.render("cli.import_done", total=len(villages), xa=commune.name, **counts)]
+    )
 
 
 def seed_demo(db: Database, content_dir: Path, commune_name: str) -> int:
@@ -150,8 +159,10 @@ def seed_demo(db: Database, content_dir: Path, commune_name: str) -> int:
     if units.commune(db) is not None:
         return 0
     data = yaml.safe_load((content_dir / "demo_units.yaml").read_text(encoding="utf-8"))
-    rows = [units.VillageRow(v["name"], v["adult_population"], v["households"])
-            for v in data["villages"]]
+    rows = [
+        units.VillageRow(v["name"], v["adult_population"], v["households"])
+        for v in data["villages"]
+    ]
     with db.atomic():
         commune = units.ensure_commune(db, commune_name, now_ts())
         units.upsert_villages(db, commune.id, rows, now_ts())

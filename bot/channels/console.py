@@ -25,10 +25,16 @@ def chat(engine: Engine, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = 
     session = f"{os.getpid()}-{time.time_ns()}"
 
     def turn(text: str) -> None:
-        engine.handle(Incoming(
-            channel=CHANNEL, chat_id=user, user_id=user, update_id=f"{session}-{next(counter)}",
-            text=text, at=time.time(),
-        ))
+        engine.handle(
+            Incoming(
+                channel=CHANNEL,
+                chat_id=user,
+                user_id=user,
+                update_id=f"{session}-{next(counter)}",
+                text=text,
+                at=time.time(),
+            )
+        )
         for item in outbox.take_for_chat(engine.db, CHANNEL, user, int(time.time())):
             stdout.write(render_numbered(Reply.from_dict(item.body), engine.texts) + "\n\n")
         stdout.flush()

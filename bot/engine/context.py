@@ -31,8 +31,12 @@ class Context:
     def values(self) -> dict[str, Any]:
         """Template values every message may use: how to address the user, name, commune."""
         goi = self.engine.address(self.user)
-        return {"goi": goi, "Goi": goi[:1].upper() + goi[1:], "ten": self.user.display_name or "",
-                "xa": self.engine.commune_name}
+        return {
+            "goi": goi,
+            "Goi": goi[:1].upper() + goi[1:],
+            "ten": self.user.display_name or "",
+            "xa": self.engine.commune_name,
+        }
 
     def t(self, key: str, **values: Any) -> str:
         return self.engine.texts.render(key, **{**self.values(), **values})
@@ -46,16 +50,14 @@ class Context:
         buttons: list[list[Button]] | None = None,
         image: str | None = None,
         **values: Any,
-    ) -> Reply:
-        reply = Reply(self.t(key, **values), tuple(tuple(row) for row in buttons or ()), image)
-        self.replies.append(reply)
-        return reply
+    ) -> None:
+        self.replies.append(
+            Reply(self.t(key, **values), tuple(tuple(row) for row in buttons or ()), image)
+        )
 
-    def say_text(self, text: str, buttons: list[list[Button]] | None = None) -> Reply:
+    def say_text(self, text: str, buttons: list[list[Button]] | None = None) -> None:
         """A reply whose text is already rendered (e.g. a lesson step)."""
-        reply = Reply(text, tuple(tuple(row) for row in buttons or ()))
-        self.replies.append(reply)
-        return reply
+        self.replies.append(Reply(text, tuple(tuple(row) for row in buttons or ())))
 
     def set_state(self, state: str | None, **data: Any) -> None:
         self.user.state = state

@@ -97,7 +97,9 @@ class Engine:
                 ctx = Context(self, self.db, user, incoming, now)
                 ctx.say("help.error")
             offered = [
-                [[b.label, b.payload] for b in row] for reply in ctx.replies for row in reply.buttons
+                [[b.label, b.payload] for b in row]
+                for reply in ctx.replies
+                for row in reply.buttons
             ]
             user.last_buttons = offered
             if not ctx.erased:

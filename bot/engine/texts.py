@@ -17,7 +17,9 @@ import yaml
 class Texts:
     def __init__(self, messages_dir: Path) -> None:
         self.env = jinja2.Environment(
-            undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
             lstrip_blocks=True,
         )
         self.sources: dict[str, str] = {}
@@ -26,8 +28,13 @@ class Texts:
             for name, source in data.items():
                 self.sources[f"{path.stem}.{name}"] = str(source)
         self._compiled: dict[str, jinja2.Template] = {}
+        # Most labels have no template syntax at all: they are served as they are.
+        self._static = {key: src.strip() for key, src in self.sources.items() if "{" not in src}
 
     def render(self, key: str, **values: Any) -> str:
+        static = self._static.get(key)
+        if static is not None:
+            return static
         template = self._compiled.get(key)
         if template is None:
             try:
@@ -41,5 +48,5 @@ class Texts:
         """Names a template needs, for the test that renders every key."""
         return set(jinja2.meta.find_undeclared_variables(self.env.parse(self.sources[key])))
 
-    def keys(self) -> list[str]:
+    def all_keys(self) -> list[str]:
         return sorted(self.sources)

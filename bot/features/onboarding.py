@@ -201,7 +201,9 @@ def birth_year_typed(ctx: Context) -> None:
     typed = ctx.text.strip().rstrip(".")
     if not (typed.isdigit() and len(typed) == 4 and MIN_BIRTH_YEAR <= int(typed) <= this_year):
         return ctx.say(
-            "onboarding.birth_year_invalid", typed=ctx.text[:20], min_year=MIN_BIRTH_YEAR,
+            "onboarding.birth_year_invalid",
+            typed=ctx.text[:20],
+            min_year=MIN_BIRTH_YEAR,
             max_year=this_year,
         )
     ctx.user.birth_year = int(typed)
@@ -237,15 +239,21 @@ def _set_group(ctx: Context, group_id: str) -> None:
 
 
 def _answer_buttons(ctx: Context, index: int) -> list[list[Button]]:
-    return [[
-        ctx.button("buttons.answer_yes", f"ob:a:{index}:y"),
-        ctx.button("buttons.answer_no", f"ob:a:{index}:n"),
-        ctx.button("buttons.not_sure", f"ob:a:{index}:u"),
-    ]]
+    return [
+        [
+            ctx.button("buttons.answer_yes", f"ob:a:{index}:y"),
+            ctx.button("buttons.answer_no", f"ob:a:{index}:n"),
+            ctx.button("buttons.not_sure", f"ob:a:{index}:u"),
+        ]
+    ]
 
 
 def ask_assessment(
-    ctx: Context, index: int, answers: dict[str, int | None], *, edit: bool = False,
+    ctx: Context,
+    index: int,
+    answers: dict[str, int | None],
+    *,
+    edit: bool = False,
     kind: str | None = None,
 ) -> None:
     if index == 0 and not edit and kind is None:
@@ -274,7 +282,11 @@ def _answer(ctx: Context, index: int, code: str) -> None:
     if index + 1 < len(assessments.QUESTIONS):
         return ask_assessment(ctx, index + 1, answers, edit=edit, kind=kind)
     assessments.save(
-        ctx.db, user_id=ctx.user.id, unit_id=ctx.user.unit_id, kind=kind, answers=answers,
+        ctx.db,
+        user_id=ctx.user.id,
+        unit_id=ctx.user.unit_id,
+        kind=kind,
+        answers=answers,
         now=ctx.now,
     )
     ctx.set_state(None)
@@ -290,7 +302,9 @@ def _finish(ctx: Context) -> None:
     unit = units.get(ctx.db, user.unit_id) if user.unit_id else None
     group = next((g.name for g in ctx.engine.curriculum.groups if g.id == user.grp), "")
     ctx.say(
-        "onboarding.done", village=unit.name if unit else "", birth_year=user.birth_year,
+        "onboarding.done",
+        village=unit.name if unit else "",
+        birth_year=user.birth_year,
         group=group,
     )
     ctx.run("menu")

@@ -1,4 +1,4 @@
-""""Thông tin của tôi": the answers given at onboarding, each one editable again."""
+""" "Thông tin của tôi": the answers given at onboarding, each one editable again."""
 
 from __future__ import annotations
 

@@ -17,7 +17,12 @@ class Assessment:
 
 
 def save(
-    db: Database, *, user_id: int, unit_id: int | None, kind: str, answers: dict[str, int | None],
+    db: Database,
+    *,
+    user_id: int,
+    unit_id: int | None,
+    kind: str,
+    answers: dict[str, int | None],
     now: int,
 ) -> None:
     db.execute(

@@ -31,7 +31,13 @@ def entries(db: Database, action: str | None = None) -> list[dict[str, Any]]:
         params.append(action)
     rows = db.execute(sql + " ORDER BY id", params).fetchall()
     return [
-        {"id": r[0], "at": r[1], "actor_user_id": r[2], "action": r[3], "subject": r[4],
-         "detail": json.loads(r[5])}
+        {
+            "id": r[0],
+            "at": r[1],
+            "actor_user_id": r[2],
+            "action": r[3],
+            "subject": r[4],
+            "detail": json.loads(r[5]),
+        }
         for r in rows
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,9 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     """Open (creating if needed) the database at `path` and bring its schema up to date."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path) if str(path) != ":memory:" else Database(memory=True)
+    # One connection, used by the event loop's thread; check_same_thread is off so that a test
+    # or a worker thread may read through it too (SQLite serialises access to a connection).
+    db = Database(sqlite3.connect(str(path), check_same_thread=False))
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
     if str(path) != ":memory:":

@@ -127,5 +127,5 @@ def m001_initial(db: Database) -> None:
             detail TEXT NOT NULL DEFAULT '{}'
         );
         CREATE INDEX audit_log_at ON audit_log(at);
-        """
+        """,
     )

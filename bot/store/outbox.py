@@ -51,8 +51,9 @@ def enqueue(
 
 def _items(rows: list[tuple[Any, ...]]) -> list[OutboxItem]:
     items = [
-        OutboxItem(id=r[0], channel=r[1], chat_id=r[2], user_id=r[3], body=json.loads(r[4]),
-                   attempts=r[5])
+        OutboxItem(
+            id=r[0], channel=r[1], chat_id=r[2], user_id=r[3], body=json.loads(r[4]), attempts=r[5]
+        )
         for r in rows
     ]
     return sorted(items, key=lambda item: item.id)

@@ -62,7 +62,9 @@ def get(db: Database, unit_id: int) -> Unit | None:
     return Unit(*row) if row else None
 
 
-def upsert_villages(db: Database, commune_id: int, rows: list[VillageRow], now: int) -> dict[str, int]:
+def upsert_villages(
+    db: Database, commune_id: int, rows: list[VillageRow], now: int
+) -> dict[str, int]:
     """Insert new villages and update denominators of known ones (matched without diacritics)."""
     counts = {"added": 0, "updated": 0}
     with db.atomic():
@@ -79,8 +81,15 @@ def upsert_villages(db: Database, commune_id: int, rows: list[VillageRow], now: 
             db.execute(
                 "INSERT INTO units (parent_id, kind, name, name_folded, adult_population, "
                 "households, created_at, updated_at) VALUES (?, 'village', ?, ?, ?, ?, ?, ?)",
-                [commune_id, row.name, fold(row.name), row.adult_population, row.households, now,
-                 now],
+                [
+                    commune_id,
+                    row.name,
+                    fold(row.name),
+                    row.adult_population,
+                    row.households,
+                    now,
+                    now,
+                ],
             )
             counts["added"] += 1
     return counts

@@ -8,7 +8,8 @@ from sqlite_utils import Database
 def mark_processed(db: Database, channel: str, update_id: str, now: int) -> bool:
     """Record the update; False when it was already processed (a platform retry or a double tap)."""
     cursor = db.execute(
-        "INSERT OR IGNORE INTO processed_updates (channel, update_id, processed_at) VALUES (?, ?, ?)",
+        "INSERT OR IGNORE INTO processed_updates (channel, update_id, processed_at) "
+        "VALUES (?, ?, ?)",
         [channel, update_id, now],
     )
     return cursor.rowcount == 1

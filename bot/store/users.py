@@ -29,7 +29,7 @@ class User:
     onboarded_at: int | None = None
     state: str | None = None
     state_data: dict[str, Any] = field(default_factory=dict)
-    # The buttons last shown, as rows of [label, payload]: what a tap or a typed number may mean now.
+    # The buttons last shown, rows of [label, payload]: what a tap or a typed number may mean now.
     last_buttons: list[list[list[str]]] = field(default_factory=list)
     unreachable_at: int | None = None
     created_at: int = 0
@@ -50,7 +50,8 @@ def get(db: Database, user_id: int) -> User | None:
 
 def find(db: Database, channel: str, external_id: str) -> User | None:
     row = db.execute(
-        f"SELECT {_COLUMNS} FROM users WHERE channel = ? AND external_id = ?", [channel, external_id]
+        f"SELECT {_COLUMNS} FROM users WHERE channel = ? AND external_id = ?",
+        [channel, external_id],
     ).fetchone()
     return _from_row(row) if row else None
 
@@ -102,8 +103,9 @@ def save(db: Database, user: User) -> None:
 
 def erase(db: Database, user_id: int) -> None:
     """Delete the user and everything personal; progress must already be made anonymous."""
-    db.execute("UPDATE outbox SET status = 'cancelled' WHERE user_id = ? AND status = 'pending'",
-               [user_id])
+    db.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE user_id = ? AND status = 'pending'", [user_id]
+    )
     db.execute("DELETE FROM progress WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM self_assessments WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM users WHERE id = ?", [user_id])

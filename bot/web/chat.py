@@ -13,8 +13,10 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.app import Services
 from bot.engine.types import MAX_PAYLOAD_BYTES, Incoming
 from bot.store import outbox
+from bot.web.keys import SERVICES, TEMPLATES
 
 CHANNEL = "webchat"
 COOKIE = "hvs_chat"
@@ -28,30 +30,34 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/api/chat/pending", pending)
 
 
-def _services(request: web.Request) -> Any:
-    from bot.web.server import SERVICES
-
+def _services(request: web.Request) -> Services:
     return request.app[SERVICES]
 
 
 def _chat_id(request: web.Request) -> str | None:
     value = request.cookies.get(COOKIE, "")
-    return value if 16 <= len(value) <= MAX_ID and value.replace("-", "").replace("_", "").isalnum() else None
+    return (
+        value
+        if 16 <= len(value) <= MAX_ID and value.replace("-", "").replace("_", "").isalnum()
+        else None
+    )
 
 
 def _set_cookie(response: web.StreamResponse, chat_id: str) -> None:
-    response.set_cookie(COOKIE, chat_id, max_age=365 * 24 * 3600, httponly=True, samesite="Strict",
-                        path="/")
+    response.set_cookie(
+        COOKIE, chat_id, max_age=365 * 24 * 3600, httponly=True, samesite="Strict", path="/"
+    )
 
 
 async def page(request: web.Request) -> web.Response:
-    from bot.web.server import TEMPLATES
-
     services = _services(request)
     texts = services.texts
     xa = services.engine.commune_name
-    ui = {key.split(".", 1)[1]: texts.render(key, xa=xa, max_len=MAX_TEXT)
-          for key in texts.keys() if key.startswith("web.")}
+    ui = {
+        key.split(".", 1)[1]: texts.render(key, xa=xa, max_len=MAX_TEXT)
+        for key in texts.all_keys()
+        if key.startswith("web.")
+    }
     html = request.app[TEMPLATES].get_template("chat.html").render(ui=ui, max_len=MAX_TEXT)
     response = web.Response(text=html, content_type="text/html")
     response.headers["Content-Security-Policy"] = (
@@ -63,12 +69,12 @@ async def page(request: web.Request) -> web.Response:
     return response
 
 
-def _replies(services: Any, chat_id: str) -> list[dict[str, Any]]:
+def _replies(services: Services, chat_id: str) -> list[dict[str, Any]]:
     items = outbox.take_for_chat(services.db, CHANNEL, chat_id, int(time.time()))
     return [item.body for item in items]
 
 
-def _bad_request(services: Any) -> web.Response:
+def _bad_request(services: Services) -> web.Response:
     message = services.texts.render("web.bad_request", max_len=MAX_TEXT)
     return web.json_response({"error": message}, status=400)
 
@@ -86,18 +92,31 @@ async def send(request: web.Request) -> web.Response:
         return _bad_request(services)
     message_id, text, payload = data.get("id"), data.get("text"), data.get("payload")
     valid = (
-        isinstance(message_id, str) and 0 < len(message_id) <= MAX_ID
+        isinstance(message_id, str)
+        and 0 < len(message_id) <= MAX_ID
         and (text is None or (isinstance(text, str) and 0 < len(text) <= MAX_TEXT))
-        and (payload is None or (isinstance(payload, str) and payload.isascii()
-                                 and 0 < len(payload) <= MAX_PAYLOAD_BYTES))
+        and (
+            payload is None
+            or (
+                isinstance(payload, str)
+                and payload.isascii()
+                and 0 < len(payload) <= MAX_PAYLOAD_BYTES
+            )
+        )
         and (text is None) != (payload is None)
     )
     if not valid:
         return _bad_request(services)
     services.engine.handle(
         Incoming(
-            channel=CHANNEL, chat_id=chat_id, user_id=chat_id, update_id=message_id, text=text,
-            payload=payload, kind="button" if payload else "text", at=time.time(),
+            channel=CHANNEL,
+            chat_id=chat_id,
+            user_id=chat_id,
+            update_id=f"{chat_id}:{message_id}",
+            text=text,
+            payload=payload,
+            kind="button" if payload else "text",
+            at=time.time(),
         )
     )
     return web.json_response({"replies": _replies(services, chat_id)})

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 from aiohttp import web
 
+from bot.app import Services
 from bot.web import chat
-
-if TYPE_CHECKING:
-    from bot.app import Services
-
-SERVICES = web.AppKey("services", "Services")
-TEMPLATES = web.AppKey("templates", jinja2.Environment)
+from bot.web.keys import SERVICES, TEMPLATES
 
 
 def create_app(services: Services) -> web.Application:

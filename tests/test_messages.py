@@ -1,0 +1,82 @@
+"""Every message template renders with realistic values; a missing variable fails the test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.engine.texts import Texts
+from tests.conftest import CONTENT
+
+# Realistic values for every variable a template may use. A new variable must be added here.
+SAMPLE: dict[str, Any] = {
+    "goi": "bác",
+    "Goi": "Bác",
+    "ten": "Tư",
+    "xa": "Xã Bình Minh",
+    "ten_luu": "Tư",
+    "max_len": 40,
+    "typed": "thon ha",
+    "min_year": 1900,
+    "max_year": 2026,
+    "village": "Thôn Đông",
+    "birth_year": 1958,
+    "group": "Người cao tuổi",
+    "numbered": True,
+    "assessment": "2/4",
+    "yes_count": 2,
+    "channel": "telegram",
+    "external_id": "12345",
+    "consent_at": "08:00 1/11/2026",
+    "created_at": "08:00 1/11/2026",
+    "lessons_done": 3,
+    "lessons_open": 1,
+    "assessments": [
+        {
+            "kind": "lúc đăng ký",
+            "taken_at": "08:00 1/11/2026",
+            "smartphone": "có",
+            "epayment": "chưa",
+            "vneid2": "không rõ",
+            "ai_tool": "chưa",
+        }
+    ],
+    "number": 1,
+    "label": "Có",
+    "numbers": "1, 2 hoặc 3",
+    "total": 5,
+    "added": 4,
+    "updated": 1,
+    "count": 2,
+    "row": 3,
+    "message": "thiếu tên thôn",
+    "limit": 5000,
+    "column": "so_ho",
+    "reason": "không mở được",
+    "value": "ba",
+    "name": "Thôn Đông",
+    "other": 2,
+    "host": "127.0.0.1",
+    "port": 8080,
+    "channels": "Telegram, Zalo",
+}
+
+TEXTS = Texts(CONTENT / "messages")
+
+
+@pytest.mark.parametrize("key", TEXTS.all_keys())
+def test_every_template_renders(key: str) -> None:
+    missing = TEXTS.variables(key) - SAMPLE.keys()
+    assert not missing, f"{key}: add realistic values for {sorted(missing)} to SAMPLE"
+    rendered = TEXTS.render(key, **SAMPLE)
+    assert rendered.strip(), key
+    assert "{{" not in rendered and "{%" not in rendered
+
+
+def test_no_template_mixes_up_address_forms() -> None:
+    # "{{ Goi }}" opens a sentence, "{{ goi }}" sits inside one: a lower-case form right after a
+    # full stop would read as a mistake to the learner.
+    for key in TEXTS.all_keys():
+        rendered = TEXTS.render(key, **SAMPLE)
+        assert ". bác" not in rendered and "\nbác" not in rendered, key
