@@ -45,6 +45,8 @@ def build(settings: Settings, *, seed: bool | None = None) -> Services:
         commune_name=settings.commune_name,
         timezone=settings.timezone,
         settings=settings,
+        files_dir=settings.database_path.parent / "files",
+        quiz_pass_ratio=settings.quiz_pass_ratio,
     )
     return Services(settings, db, texts, curriculum, engine, seeded)
 
@@ -56,14 +58,22 @@ def web_app(services: Services) -> web.Application:
 
 
 async def serve(services: Services, host: str, port: int) -> None:
-    """Run the web server (chat simulator; later dashboard and webhooks) until cancelled."""
-    import asyncio
+    """Run the web server (chat simulator; later dashboard and webhooks) until SIGTERM/SIGINT.
 
-    runner = web.AppRunner(web_app(services), access_log=None)
+    On the signal: stop listening, let requests in flight finish (SHUTDOWN_TIMEOUT), return.
+    """
+    from bot.ops.shutdown import stop_on_signals
+
+    runner = web.AppRunner(
+        web_app(services), access_log=None, shutdown_timeout=services.settings.shutdown_timeout
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
-    await site.start()
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await runner.cleanup()
+    with stop_on_signals() as stop:
+        await site.start()
+        log.info("started", extra={"host": host, "port": port})
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()  # closes the socket first, then waits for handlers
+    log.info("stopped")

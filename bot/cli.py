@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
 import sys
 from pathlib import Path
 
@@ -20,11 +19,18 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import build, serve
+    from bot.engine.texts import Texts
+    from bot.ops import OpsError, lock
+    from bot.ops.logs import setup_logging
 
     settings = _settings(args)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    setup_logging(settings)
+    try:
+        lock.hold(settings.database_path)  # one process per database, until this one exits
+    except OpsError as error:
+        texts = Texts(settings.content_dir / "messages")
+        print(texts.render(error.key, **error.values), file=sys.stderr)
+        return 1
     services = build(settings)
     host = args.host or settings.host
     port = args.port or settings.port
@@ -37,6 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(services.texts.render("cli.serving", host=host, port=port), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(services, host, port))
+    services.db.close()  # the last connection: folds the WAL into the main file
     return 0
 
 
@@ -72,6 +79,21 @@ def cmd_import_units(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_certificate_verify(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from bot.certificates import verify
+    from bot.engine.texts import Texts
+    from bot.store.db import open_db
+
+    settings = _settings(args)
+    db = open_db(settings.database_path)
+    texts = Texts(settings.content_dir / "messages")
+    ok, message = verify(db, texts, ZoneInfo(settings.timezone), args.code)
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="hocvuso", description="Trợ lý Bình dân học vụ số")
     sub = p.add_subparsers(dest="command", required=True)
@@ -99,6 +121,16 @@ def parser() -> argparse.ArgumentParser:
     imp_units.add_argument("file", help="FILE.csv or FILE.xlsx")
     imp_units.add_argument("--db", help="SQLite database path")
     imp_units.set_defaults(func=cmd_import_units)
+    cert = sub.add_parser("certificate", help="certificates")
+    cert_sub = cert.add_subparsers(dest="certificate_command", required=True)
+    verify = cert_sub.add_parser("verify", help="whose certificate a code is, and for what")
+    verify.add_argument("code")
+    verify.add_argument("--db", help="SQLite database path")
+    verify.set_defaults(func=cmd_certificate_verify)
+
+    from bot.ops.commands import add_parsers as add_ops_parsers
+
+    add_ops_parsers(sub)  # backup, restore
     return p
 
 

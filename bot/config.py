@@ -13,7 +13,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Every setting. Names are the env vars (case-insensitive); .env is read too."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (`TELEGRAM_BOT_TOKEN=` as in deploy/.env.example) means "not set", not "".
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     database_path: Path = Field(default=Path("data/hocvuso.sqlite"))
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -35,6 +38,17 @@ class Settings(BaseSettings):
     quiz_pass_ratio: float = Field(default=2 / 3, ge=0, le=1)
     log_json: bool = False
     log_level: str = "INFO"
+
+    # `hocvuso backup`: where copies go (default: a `backups` folder beside the database) and
+    # how many of the newest to keep.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=14, ge=1)
+    # On SIGTERM, how long requests in flight may take to finish before they are cut off.
+    shutdown_timeout: float = Field(default=10, gt=0)
+
+    @property
+    def backup_path(self) -> Path:
+        return self.backup_dir or self.database_path.parent / "backups"
 
     @property
     def has_platform_token(self) -> bool:

@@ -87,6 +87,8 @@ def build(raw: RawContent) -> Curriculum:
         paths={group: tuple(path) for group, path in (data.get("paths") or {}).items()},
         lessons={lesson.id: lesson for lesson in lessons},
         faq=tuple(entry for doc in raw.faq for entry in _faq_entries(doc)),
+        basics_topic=(data.get("adaptive") or {}).get("basics_first_without_smartphone"),
+        skip_first_lesson_if=dict((data.get("adaptive") or {}).get("skip_first_lesson_if") or {}),
         framework_source=Source(source["title"], source["url"])
         if isinstance(source, dict)
         else None,

@@ -14,6 +14,10 @@ from pathlib import Path
 ALL = "all"  # the audience value meaning "every group"
 
 
+# The self-assessment questions asked at onboarding and again after the core track.
+ASSESSMENT_QUESTIONS = ("smartphone", "epayment", "vneid2", "ai_tool")
+
+
 @dataclass(frozen=True)
 class Source:
     title: str
@@ -98,6 +102,11 @@ class Curriculum:
     lessons: dict[str, Lesson]  # ordered by topic order, then lesson order
     faq: tuple[FaqEntry, ...] = ()
     framework_source: Source | None = field(default=None)
+    # Adapting the path to the baseline self-assessment (curriculum.yaml "adaptive").
+    basics_topic: str | None = None  # taught first to people without a smartphone
+    # topic id -> self-assessment question: a "yes" there lets the learner skip the topic's
+    # first lesson and go straight to its quiz.
+    skip_first_lesson_if: dict[str, str] = field(default_factory=dict)
 
     def lesson(self, lesson_id: str) -> Lesson:
         """The lesson with this id; KeyError if there is none."""

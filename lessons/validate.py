@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lessons.model import ALL
+from lessons.model import ALL, ASSESSMENT_QUESTIONS
 from lessons.parse import Doc, LessonFile, RawContent, lesson_paths, read_content
 from lessons.problems import Problem, display_path
 from lessons.render import ALLOWED_KEYS, SAMPLE_CONTEXT, render, template_error
@@ -51,6 +51,7 @@ MAX_EXPLAIN = 200
 MAX_QUESTION = 300
 MAX_FAQ_ANSWER = 700
 LETTERS = "abcdefghij"
+
 
 
 def check(content_dir: Path, today: date | None = None) -> list[Problem]:
@@ -135,6 +136,7 @@ class _Checker:
             self.add(doc.path, doc.line("core_track"), "core_track must have an id and a name")
         self.groups = self.id_list(doc, ("groups",), ("id", "name", "address"))
         self.topics = self.id_list(doc, ("topics",), ("id", "title"))
+        self.adaptive(doc)
         paths = data.get("paths")
         if paths is None:
             return
@@ -156,6 +158,28 @@ class _Checker:
                 elif topic in seen:
                     self.add(doc.path, item_line, f"path for '{group}' repeats topic '{topic}'")
                 seen.add(str(topic))
+
+    def adaptive(self, doc: Doc) -> None:
+        adaptive = doc.data.get("adaptive")
+        if adaptive is None:
+            return
+        if not isinstance(adaptive, dict):
+            self.add(doc.path, doc.line("adaptive"), "adaptive must be a mapping")
+            return
+        basics = adaptive.get("basics_first_without_smartphone")
+        if basics is not None and not _known(basics, self.topics):
+            line = doc.line("adaptive", "basics_first_without_smartphone")
+            self.add(doc.path, line, f"adaptive: unknown topic '{basics}'")
+        skips = adaptive.get("skip_first_lesson_if") or {}
+        if not isinstance(skips, dict):
+            self.add(doc.path, doc.line("adaptive"), "skip_first_lesson_if must map topics")
+            return
+        for topic, question in skips.items():
+            line = doc.line("adaptive", "skip_first_lesson_if", topic)
+            if not _known(topic, self.topics):
+                self.add(doc.path, line, f"adaptive: unknown topic '{topic}'")
+            if question not in ASSESSMENT_QUESTIONS:
+                self.add(doc.path, line, f"adaptive: unknown self-assessment question '{question}'")
 
     def id_list(self, doc: Doc, key: tuple[str, ...], fields: tuple[str, ...]) -> dict[str, int]:
         """Check a list of mappings with an `id` and the other `fields`; return id -> line."""

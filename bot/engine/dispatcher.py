@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from bot.store import outbox, updates, users
 from bot.store.users import User
 from lessons.grading import match_option
 from lessons.model import Curriculum
+from lessons.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ class Engine:
         timezone: str = "Asia/Ho_Chi_Minh",
         settings: Any = None,
         clock: Callable[[], float] = time.time,
+        files_dir: Path = Path("data/files"),
+        quiz_pass_ratio: float = 2 / 3,
     ) -> None:
         self.db = db
         self.texts = texts
@@ -47,7 +51,17 @@ class Engine:
         self.tz = ZoneInfo(timezone)
         self.settings = settings
         self.clock = clock
+        self.files_dir = files_dir
+        self.quiz_pass_ratio = quiz_pass_ratio
         self._group_address = {g.id: g.address for g in curriculum.groups}
+        self._search: SearchIndex | None = None
+
+    @property
+    def search(self) -> SearchIndex:
+        """Full-text search over the FAQ and lessons, built on first use."""
+        if self._search is None:
+            self._search = SearchIndex(self.curriculum)
+        return self._search
 
     # -- helpers for handlers ------------------------------------------------------------------
 

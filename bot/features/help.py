@@ -73,7 +73,10 @@ def cancel(ctx: Context) -> None:
 def fallback(ctx: Context) -> None:
     if ctx.user.onboarded_at is None:
         return ctx.say("help.fallback_new", [[ctx.button("buttons.start", "ob:start")]])
-    ctx.say("help.fallback", menu_buttons(ctx))
+    if ctx.text.startswith("/"):
+        return ctx.say("help.fallback", menu_buttons(ctx))
+    # Free text from a learner is a question: search the FAQ and lessons.
+    ctx.run("ask.answer")
 
 
 @router.entry("help.stale")

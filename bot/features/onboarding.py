@@ -255,11 +255,12 @@ def ask_assessment(
     *,
     edit: bool = False,
     kind: str | None = None,
+    after: str = "profile",
 ) -> None:
     if index == 0 and not edit and kind is None:
         ctx.say("onboarding.assessment_intro")
     kind = kind or ("followup" if edit else "baseline")
-    ctx.set_state("onb:assess", i=index, answers=answers, edit=edit, kind=kind)
+    ctx.set_state("onb:assess", i=index, answers=answers, edit=edit, kind=kind, after=after)
     question = assessments.QUESTIONS[index]
     ctx.say(f"onboarding.assessment_{question}", _answer_buttons(ctx, index))
 
@@ -279,8 +280,9 @@ def _answer(ctx: Context, index: int, code: str) -> None:
     answers = dict(data.get("answers", {}))
     answers[assessments.QUESTIONS[index]] = ANSWER_CODES[code]
     edit, kind = bool(data.get("edit")), str(data.get("kind", "baseline"))
+    after = str(data.get("after", "profile"))
     if index + 1 < len(assessments.QUESTIONS):
-        return ask_assessment(ctx, index + 1, answers, edit=edit, kind=kind)
+        return ask_assessment(ctx, index + 1, answers, edit=edit, kind=kind, after=after)
     assessments.save(
         ctx.db,
         user_id=ctx.user.id,
@@ -290,6 +292,9 @@ def _answer(ctx: Context, index: int, code: str) -> None:
         now=ctx.now,
     )
     ctx.set_state(None)
+    if after == "core":
+        ctx.say("quiz.followup_done", national_platform=ctx.t("learning.national_platform"))
+        return ctx.run("menu")
     if edit or ctx.user.onboarded_at is not None:
         return _after_step(ctx, True)
     _finish(ctx)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.certificates import image_path
 from bot.engine.context import Context
 from bot.engine.router import Router
 from bot.features.profile import group_name
-from bot.store import assessments, audit, progress, units, users
+from bot.store import assessments, audit, certificates, progress, units, users
 
 router = Router("privacy")
 
@@ -79,6 +80,8 @@ def confirm_delete(ctx: Context) -> None:
             ctx.run("menu")
         return
     progress.anonymize_for_user(ctx.db, ctx.user.id)
+    for cert in certificates.for_user(ctx.db, ctx.user.id):
+        image_path(ctx.engine.files_dir, cert.code).unlink(missing_ok=True)
     audit.record(ctx.db, ctx.now, "user.erased", subject=f"user:{ctx.user.id}")
     # Say goodbye with the address the user knew, then forget them.
     ctx.say("privacy.deleted")

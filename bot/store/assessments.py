@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-QUESTIONS = ("smartphone", "epayment", "vneid2", "ai_tool")
+from lessons.model import ASSESSMENT_QUESTIONS
+
+QUESTIONS = ASSESSMENT_QUESTIONS
 
 
 @dataclass(frozen=True)

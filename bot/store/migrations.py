@@ -129,3 +129,65 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX audit_log_at ON audit_log(at);
         """,
     )
+
+
+@migrations()
+def m002_learning(db: Database) -> None:
+    _run(
+        db,
+        """
+        ALTER TABLE users ADD COLUMN core_done_at INTEGER;
+
+        CREATE TABLE learning_days (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            PRIMARY KEY (user_id, day)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE certificates (
+            code TEXT PRIMARY KEY,
+            user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            topic_id TEXT NOT NULL,
+            holder_name TEXT NOT NULL,
+            topic_title TEXT NOT NULL,
+            commune_name TEXT NOT NULL,
+            issued_at INTEGER NOT NULL,
+            UNIQUE (user_id, topic_id)
+        );
+        """,
+    )
+
+
+@migrations()
+def m003_job_runs(db: Database) -> None:
+    # The scheduler records each periodic job's last run here; /healthz reports it. The partial
+    # index keeps the outbox backlog check cheap however many sent rows the outbox holds.
+    _run(
+        db,
+        """
+        CREATE TABLE job_runs (
+            job_id TEXT PRIMARY KEY,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            ok INTEGER,
+            error TEXT
+        );
+        CREATE INDEX outbox_pending_due ON outbox(not_before) WHERE status = 'pending';
+        """,
+    )
+
+
+@migrations()
+def m004_outbox_lease(db: Database) -> None:
+    # A delivery worker claims a pending row by setting a lease; the row stays 'pending' (so a
+    # later row of the same chat waits behind it) until it is confirmed sent. A lease left by a
+    # process that died is released at the next start, so the row is sent again (at least once).
+    # `parts_sent` counts the platform messages of a row already delivered (a long reply is split
+    # into several), so a retry never repeats a part the user already has.
+    _run(
+        db,
+        """
+        ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
+        ALTER TABLE outbox ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0
+        """,
+    )

@@ -10,7 +10,8 @@ from sqlite_utils import Database
 
 _COLUMNS = (
     "id, channel, external_id, chat_id, display_name, unit_id, birth_year, grp, role, consent_at, "
-    "onboarded_at, state, state_data, last_buttons, unreachable_at, created_at, last_active_at"
+    "onboarded_at, state, state_data, last_buttons, unreachable_at, created_at, last_active_at, "
+    "core_done_at"
 )
 
 
@@ -34,6 +35,8 @@ class User:
     unreachable_at: int | None = None
     created_at: int = 0
     last_active_at: int = 0
+    # When the core track "Kỹ năng số cơ bản" was finished: the user has basic digital skills.
+    core_done_at: int | None = None
 
 
 def _from_row(row: tuple[Any, ...]) -> User:
@@ -81,7 +84,7 @@ def save(db: Database, user: User) -> None:
     db.execute(
         "UPDATE users SET chat_id = ?, display_name = ?, unit_id = ?, birth_year = ?, grp = ?, "
         "role = ?, consent_at = ?, onboarded_at = ?, state = ?, state_data = ?, last_buttons = ?, "
-        "unreachable_at = ?, last_active_at = ? WHERE id = ?",
+        "unreachable_at = ?, last_active_at = ?, core_done_at = ? WHERE id = ?",
         [
             user.chat_id,
             user.display_name,
@@ -96,6 +99,7 @@ def save(db: Database, user: User) -> None:
             json.dumps(user.last_buttons, separators=(",", ":")),
             user.unreachable_at,
             user.last_active_at,
+            user.core_done_at,
             user.id,
         ],
     )
@@ -108,9 +112,35 @@ def erase(db: Database, user_id: int) -> None:
     )
     db.execute("DELETE FROM progress WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM self_assessments WHERE user_id = ?", [user_id])
+    db.execute("DELETE FROM learning_days WHERE user_id = ?", [user_id])
+    db.execute("DELETE FROM certificates WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM users WHERE id = ?", [user_id])
 
 
 def count(db: Database) -> int:
     row = db.execute("SELECT COUNT(*) FROM users").fetchone()
     return int(row[0])
+
+
+def mark_unreachable(db: Database, user_id: int, chat_id: str, now: int) -> None:
+    """The platform refuses to deliver to the user's chat (they blocked the bot, or left).
+
+    Only while the user's replies still go to that chat: a user who wrote from elsewhere since is
+    reachable there.
+    """
+    with db.atomic():
+        db.execute(
+            "UPDATE users SET unreachable_at = ? WHERE id = ? AND chat_id = ? "
+            "AND unreachable_at IS NULL",
+            [now, user_id, chat_id],
+        )
+
+
+def mark_reachable(db: Database, channel: str, external_id: str) -> None:
+    """The user wrote to the bot (or unblocked it): messages may be sent to them again."""
+    with db.atomic():
+        db.execute(
+            "UPDATE users SET unreachable_at = NULL "
+            "WHERE channel = ? AND external_id = ? AND unreachable_at IS NOT NULL",
+            [channel, external_id],
+        )

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from bot.app import Services
+from bot.certificates import image_path, render
 from bot.engine.types import MAX_PAYLOAD_BYTES, Incoming
-from bot.store import outbox
+from bot.store import certificates, outbox, users
 from bot.web.keys import SERVICES, TEMPLATES
 
 CHANNEL = "webchat"
@@ -26,6 +28,7 @@ MAX_ID = 64
 
 def setup(app: web.Application) -> None:
     app.router.add_get("/", page)
+    app.router.add_get("/api/chat/certificate/{code}", certificate_image)
     app.router.add_post("/api/chat", send)
     app.router.add_get("/api/chat/pending", pending)
 
@@ -71,7 +74,25 @@ async def page(request: web.Request) -> web.Response:
 
 def _replies(services: Services, chat_id: str) -> list[dict[str, Any]]:
     items = outbox.take_for_chat(services.db, CHANNEL, chat_id, int(time.time()))
-    return [item.body for item in items]
+    bodies = [dict(item.body) for item in items]
+    for body in bodies:
+        if body.get("image"):
+            # A file on the server becomes a URL only its owner's browser may open.
+            body["image"] = f"/api/chat/certificate/{Path(body['image']).stem}"
+    return bodies
+
+
+async def certificate_image(request: web.Request) -> web.StreamResponse:
+    services = _services(request)
+    chat_id = _chat_id(request)
+    user = users.find(services.db, CHANNEL, chat_id) if chat_id else None
+    cert = certificates.by_code(services.db, request.match_info["code"])
+    if user is None or cert is None or cert.user_id != user.id:
+        raise web.HTTPNotFound()
+    path = image_path(services.engine.files_dir, cert.code)
+    if not path.exists():
+        render(cert, services.texts, services.engine.tz, services.engine.files_dir)
+    return web.FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
 
 
 def _bad_request(services: Services) -> web.Response:

@@ -8,7 +8,7 @@ import jinja2
 from aiohttp import web
 
 from bot.app import Services
-from bot.web import chat
+from bot.web import chat, health
 from bot.web.keys import SERVICES, TEMPLATES
 
 
@@ -21,11 +21,5 @@ def create_app(services: Services) -> web.Application:
         undefined=jinja2.StrictUndefined,
     )
     chat.setup(app)
-    app.router.add_get("/healthz", healthz)
+    health.setup(app)
     return app
-
-
-async def healthz(request: web.Request) -> web.Response:
-    services = request.app[SERVICES]
-    services.db.execute("SELECT 1").fetchone()
-    return web.json_response({"status": "ok"})

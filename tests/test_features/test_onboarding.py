@@ -214,13 +214,14 @@ def test_sticker_gets_a_polite_answer(conv: Conversation) -> None:
     assert conv.labels() == ["Đồng ý", "Không đồng ý"]
 
 
-def test_unknown_text_after_onboarding_gets_help_and_menu(conv: Conversation) -> None:
+def test_unknown_text_after_onboarding_gets_an_answer_never_silence(conv: Conversation) -> None:
     conv.onboard()
     conv.send("asdfgh qwerty")
-    assert "chưa hiểu" in conv.text
-    assert "Thông tin của tôi" in conv.labels()
+    assert "chưa tìm thấy câu trả lời" in conv.text
+    assert "Về danh sách chính" in conv.labels()
     conv.send("/lenhla")
     assert "chưa hiểu" in conv.text
+    assert "Thông tin của tôi" in conv.labels()
 
 
 def test_profile_edits_each_answer(conv: Conversation) -> None:
