@@ -191,3 +191,91 @@ def m004_outbox_lease(db: Database) -> None:
         ALTER TABLE outbox ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0
         """,
     )
+
+
+@migrations()
+def m005_mentors_households(db: Database) -> None:
+    # Đại sứ số (mentors) and their mentees, assisted learners registered by a mentor, households
+    # (Gia đình số), and the invitation codes that link them.
+    _run(
+        db,
+        """
+        ALTER TABLE users ADD COLUMN assisted INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN registered_by INTEGER REFERENCES users(id) ON DELETE SET NULL;
+
+        CREATE TABLE invite_codes (
+            code TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('mentor', 'mentee', 'household', 'official')),
+            unit_id INTEGER REFERENCES units(id),
+            owner_user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            household_id INTEGER,
+            official_id INTEGER,
+            uses_left INTEGER,
+            expires_at INTEGER,
+            created_by TEXT,
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE mentor_links (
+            mentor_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            mentee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            linked_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            PRIMARY KEY (mentor_id, mentee_id)
+        );
+        CREATE INDEX mentor_links_mentee ON mentor_links(mentee_id);
+
+        CREATE TABLE households (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            unit_id INTEGER REFERENCES units(id),
+            created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE household_members (
+            household_id INTEGER NOT NULL REFERENCES households(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+            joined_at INTEGER NOT NULL,
+            PRIMARY KEY (household_id, user_id)
+        );
+        CREATE INDEX users_role_unit ON users(role, unit_id)
+        """,
+    )
+
+
+@migrations()
+def m006_reminders_broadcasts(db: Database) -> None:
+    # Reminders are rows swept every minute by an indexed next_reminder_at; broadcasts are rows
+    # with a target and a send time, fanned out into the outbox by one job.
+    _run(
+        db,
+        """
+        ALTER TABLE users ADD COLUMN reminder_minute INTEGER;
+        ALTER TABLE users ADD COLUMN reminder_days TEXT NOT NULL DEFAULT '0123456';
+        ALTER TABLE users ADD COLUMN next_reminder_at INTEGER;
+        ALTER TABLE users ADD COLUMN nudges_unanswered INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN last_nudge_at INTEGER;
+        ALTER TABLE users ADD COLUMN reminders_off INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX users_next_reminder ON users(next_reminder_at)
+            WHERE next_reminder_at IS NOT NULL;
+
+        CREATE TABLE broadcasts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            target TEXT NOT NULL,
+            message_key TEXT,
+            message_text TEXT,
+            lesson_id TEXT,
+            send_at INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'scheduled'
+                CHECK (status IN ('scheduled', 'sending', 'done', 'cancelled')),
+            recurring TEXT,
+            created_by TEXT,
+            created_at INTEGER NOT NULL,
+            queued INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX broadcasts_due ON broadcasts(status, send_at);
+        ALTER TABLE outbox ADD COLUMN broadcast_id INTEGER REFERENCES broadcasts(id);
+        CREATE INDEX outbox_broadcast ON outbox(broadcast_id, status) WHERE broadcast_id IS NOT NULL
+        """,
+    )

@@ -11,7 +11,8 @@ from sqlite_utils import Database
 _COLUMNS = (
     "id, channel, external_id, chat_id, display_name, unit_id, birth_year, grp, role, consent_at, "
     "onboarded_at, state, state_data, last_buttons, unreachable_at, created_at, last_active_at, "
-    "core_done_at"
+    "core_done_at, assisted, registered_by, reminder_minute, reminder_days, next_reminder_at, "
+    "nudges_unanswered, last_nudge_at, reminders_off"
 )
 
 
@@ -37,6 +38,16 @@ class User:
     last_active_at: int = 0
     # When the core track "Kỹ năng số cơ bản" was finished: the user has basic digital skills.
     core_done_at: int | None = None
+    # A resident without a phone or chat, registered by a mentor who teaches them face to face.
+    assisted: int = 0
+    registered_by: int | None = None
+    # Reminders: minute of the local day (None: none chosen), weekdays as digits 0=Monday.
+    reminder_minute: int | None = None
+    reminder_days: str = "0123456"
+    next_reminder_at: int | None = None
+    nudges_unanswered: int = 0
+    last_nudge_at: int | None = None
+    reminders_off: int = 0
 
 
 def _from_row(row: tuple[Any, ...]) -> User:
@@ -84,7 +95,9 @@ def save(db: Database, user: User) -> None:
     db.execute(
         "UPDATE users SET chat_id = ?, display_name = ?, unit_id = ?, birth_year = ?, grp = ?, "
         "role = ?, consent_at = ?, onboarded_at = ?, state = ?, state_data = ?, last_buttons = ?, "
-        "unreachable_at = ?, last_active_at = ?, core_done_at = ? WHERE id = ?",
+        "unreachable_at = ?, last_active_at = ?, core_done_at = ?, assisted = ?, registered_by = ?, "
+        "reminder_minute = ?, reminder_days = ?, next_reminder_at = ?, nudges_unanswered = ?, "
+        "last_nudge_at = ?, reminders_off = ? WHERE id = ?",
         [
             user.chat_id,
             user.display_name,
@@ -100,6 +113,14 @@ def save(db: Database, user: User) -> None:
             user.unreachable_at,
             user.last_active_at,
             user.core_done_at,
+            user.assisted,
+            user.registered_by,
+            user.reminder_minute,
+            user.reminder_days,
+            user.next_reminder_at,
+            user.nudges_unanswered,
+            user.last_nudge_at,
+            user.reminders_off,
             user.id,
         ],
     )
