@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Protocol
 
 from aiohttp import web
 from sqlite_utils import Database
@@ -12,6 +13,7 @@ from bot.config import Settings
 from bot.engine.dispatcher import Engine
 from bot.engine.texts import Texts
 from bot.features import ROUTERS
+from bot.reminders import QuietHours
 from bot.store.db import open_db
 from bot.units import seed_demo
 from lessons.loader import load
@@ -47,8 +49,31 @@ def build(settings: Settings, *, seed: bool | None = None) -> Services:
         settings=settings,
         files_dir=settings.database_path.parent / "files",
         quiz_pass_ratio=settings.quiz_pass_ratio,
+        quiet_hours=QuietHours.parse(settings.quiet_hours_start, settings.quiet_hours_end),
     )
     return Services(settings, db, texts, curriculum, engine, seeded)
+
+
+class PlatformChannel(Protocol):
+    """A messaging platform the assistant runs on (Telegram; Zalo next)."""
+
+    def mount(self, app: web.Application) -> None:
+        """Add its routes (a webhook) to the one web application, before it starts."""
+
+    async def start(self) -> None:
+        """Register with the platform, take updates, start delivering the outbox."""
+
+    async def stop(self) -> None: ...
+
+
+def platform_channels(services: Services) -> list[PlatformChannel]:
+    """The platforms with a token in the settings."""
+    channels: list[PlatformChannel] = []
+    if services.settings.telegram_bot_token is not None:
+        from bot.channels.telegram_runner import TelegramChannel
+
+        channels.append(TelegramChannel(services))
+    return channels
 
 
 def web_app(services: Services) -> web.Application:
@@ -62,18 +87,35 @@ async def serve(services: Services, host: str, port: int) -> None:
 
     On the signal: stop listening, let requests in flight finish (SHUTDOWN_TIMEOUT), return.
     """
-    from bot.ops.shutdown import stop_on_signals
+    from bot.ops.shutdown import InFlight, stop_on_signals, stop_web
+    from bot.scheduler import build as build_scheduler
 
+    app = web_app(services)
+    channels = platform_channels(services)
+    for channel in channels:
+        channel.mount(app)
+    in_flight = InFlight()
+    app.middlewares.append(in_flight.middleware)
     runner = web.AppRunner(
-        web_app(services), access_log=None, shutdown_timeout=services.settings.shutdown_timeout
+        app, access_log=None, shutdown_timeout=services.settings.shutdown_timeout
     )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
+    scheduler = None
     with stop_on_signals() as stop:
         await site.start()
-        log.info("started", extra={"host": host, "port": port})
         try:
+            for channel in channels:  # after the socket listens: a webhook may call at once
+                await channel.start()
+            scheduler = build_scheduler(services)
+            scheduler.start()
+            log.info("started", extra={"host": host, "port": port})
             await stop.wait()
         finally:
-            await runner.cleanup()  # closes the socket first, then waits for handlers
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            # Stops listening, lets requests in flight finish, then closes the connections.
+            await stop_web(runner, in_flight, services.settings.shutdown_timeout)
+            for channel in channels:  # then the outbox worker stops sending
+                await channel.stop()
     log.info("stopped")

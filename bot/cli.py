@@ -40,7 +40,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 "cli.seeded", xa=services.engine.commune_name, count=services.seeded
             )
         )
-    print(services.texts.render("cli.serving", host=host, port=port), flush=True)
+    platforms = "Telegram" if settings.telegram_bot_token else ""
+    serving = "cli.serving_channels" if platforms else "cli.serving"
+    print(services.texts.render(serving, host=host, port=port, channels=platforms), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(services, host, port))
     services.db.close()  # the last connection: folds the WAL into the main file
@@ -121,6 +123,9 @@ def parser() -> argparse.ArgumentParser:
     imp_units.add_argument("file", help="FILE.csv or FILE.xlsx")
     imp_units.add_argument("--db", help="SQLite database path")
     imp_units.set_defaults(func=cmd_import_units)
+    from bot.broadcast_cli import add_parser as add_broadcast_parser
+
+    add_broadcast_parser(sub)
     cert = sub.add_parser("certificate", help="certificates")
     cert_sub = cert.add_subparsers(dest="certificate_command", required=True)
     verify = cert_sub.add_parser("verify", help="whose certificate a code is, and for what")
@@ -131,6 +136,12 @@ def parser() -> argparse.ArgumentParser:
     from bot.ops.commands import add_parsers as add_ops_parsers
 
     add_ops_parsers(sub)  # backup, restore
+    from bot.reports.cli import add_parsers as add_report_parsers
+
+    add_report_parsers(sub)  # report, admin
+    from bot.invites import add_parsers as add_invite_parsers
+
+    add_invite_parsers(sub)  # admin invite mentor
     return p
 
 

@@ -30,12 +30,22 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base: str = "https://api.telegram.org"
+    # The bot's @username without "@", for invitation deep links t.me/<username>?start=<code>.
+    telegram_bot_username: str | None = None
+    # Sustained messages per second to one Telegram chat, after a burst of three. Telegram asks
+    # for about one; tests whose fake people press buttons instantly raise it.
+    telegram_chat_rate: float = Field(default=1.0, gt=0)
     zalo_bot_token: SecretStr | None = None
     zalo_api_base: str = "https://bot-api.zaloplatforms.com"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
 
     quiz_pass_ratio: float = Field(default=2 / 3, ge=0, le=1)
+    # Pushes (a lesson or a word of encouragement, to one mentee or all) a mentor may send a day.
+    mentor_pushes_per_day: int = Field(default=5, ge=1)
+    # No reminder, nudge or broadcast is sent between these local times ("HH:MM").
+    quiet_hours_start: str = Field(default="21:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    quiet_hours_end: str = Field(default="06:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     log_json: bool = False
     log_level: str = "INFO"
 

@@ -16,11 +16,13 @@ from bot.engine.context import Context
 from bot.engine.router import Handler, Router, Routes
 from bot.engine.texts import Texts
 from bot.engine.types import Incoming, Outcome
+from bot.reminders import QuietHours
 from bot.store import outbox, updates, users
 from bot.store.users import User
 from lessons.grading import match_option
 from lessons.model import Curriculum
 from lessons.search import SearchIndex
+from lessons.text import fold_words
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class Engine:
         clock: Callable[[], float] = time.time,
         files_dir: Path = Path("data/files"),
         quiz_pass_ratio: float = 2 / 3,
+        quiet_hours: QuietHours | None = None,
     ) -> None:
         self.db = db
         self.texts = texts
@@ -53,8 +56,10 @@ class Engine:
         self.clock = clock
         self.files_dir = files_dir
         self.quiz_pass_ratio = quiz_pass_ratio
+        self.quiet_hours = quiet_hours or QuietHours.parse("21:00", "06:30")
         self._group_address = {g.id: g.address for g in curriculum.groups}
         self._search: SearchIndex | None = None
+        self.keywords = texts.keywords()
 
     @property
     def search(self) -> SearchIndex:
@@ -97,6 +102,8 @@ class Engine:
             )
             user.chat_id = incoming.chat_id
             user.last_active_at = now
+            user.nudges_unanswered = 0  # they answered: reminders and nudges start afresh
+            user.unreachable_at = None  # writing to us again means we can write back
             ctx = Context(self, self.db, user, incoming, now)
             try:
                 with self.db.atomic():  # a savepoint: a failing handler leaves no half-change
@@ -130,6 +137,27 @@ class Engine:
                 )
         return Outcome(ctx.replies)
 
+    def push(
+        self, user: User, compose: Handler, *, now: int, broadcast_id: int | None = None,
+    ) -> int:
+        """Send something the assistant starts (a reminder, a broadcast, a mentor's push) to
+        `user`, inside the caller's transaction. Returns the number of messages queued.
+
+        The buttons are remembered (so a typed "1" answers them) only when the user is not in
+        the middle of a flow, whose own buttons must keep working."""
+        incoming = Incoming(channel=user.channel, chat_id=user.chat_id, user_id=user.external_id,
+                            update_id="")
+        ctx = Context(self, self.db, user, incoming, now)
+        compose(ctx)
+        offered = [[[b.label, b.payload] for b in row] for r in ctx.replies for row in r.buttons]
+        if offered and user.state is None:
+            user.last_buttons = offered
+        users.save(self.db, user)
+        for reply in ctx.replies:
+            outbox.enqueue(self.db, channel=user.channel, chat_id=user.chat_id, user_id=user.id,
+                           body=reply.to_dict(), now=now, broadcast_id=broadcast_id)
+        return len(ctx.replies)
+
     def _route(self, ctx: Context) -> None:
         incoming, routes = ctx.incoming, self.routes
         if incoming.kind == "other":
@@ -142,6 +170,9 @@ class Engine:
             ctx.args = rest.split()
             handler = routes.commands.get(name)
             return (handler or self.entry("help.fallback"))(ctx)
+        keyword = self.keywords.get(fold_words(text)) if text and incoming.payload is None else None
+        if keyword is not None and keyword in routes.entries:
+            return self.entry(keyword)(ctx)
         payload = incoming.payload
         if payload is None and text:
             payload = self._typed_choice(ctx.user, text)

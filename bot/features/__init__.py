@@ -3,13 +3,20 @@
 from bot.engine.router import Router
 from bot.features import (
     ask,
+    assisted,
     help,
+    households,
+    invites,
     learning,
+    mentor_push,
+    mentors,
+    officials,
     onboarding,
     privacy,
     profile,
     progress_view,
     quiz,
+    reminders,
 )
 
 ROUTERS: list[Router] = [
@@ -19,6 +26,13 @@ ROUTERS: list[Router] = [
     learning.router,
     quiz.router,
     progress_view.router,
+    reminders.router,
+    officials.router,
+    invites.router,
+    mentors.router,
+    mentor_push.router,
+    assisted.router,
+    households.router,
     ask.router,
     help.router,
 ]

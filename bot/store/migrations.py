@@ -272,10 +272,89 @@ def m006_reminders_broadcasts(db: Database) -> None:
             recurring TEXT,
             created_by TEXT,
             created_at INTEGER NOT NULL,
+            -- fan-out progress: users with a smaller id already have their outbox row
+            cursor_user_id INTEGER NOT NULL DEFAULT 0,
             queued INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX broadcasts_due ON broadcasts(status, send_at);
         ALTER TABLE outbox ADD COLUMN broadcast_id INTEGER REFERENCES broadcasts(id);
         CREATE INDEX outbox_broadcast ON outbox(broadcast_id, status) WHERE broadcast_id IS NOT NULL
+        """,
+    )
+
+
+@migrations()
+def m007_officials(db: Database) -> None:
+    # Officials' accounts and dashboard sessions, login throttling, and the report summaries
+    # that triggers keep on every write (bot/store/report_schema.py holds this frozen SQL).
+    from bot.store.report_schema import m007
+
+    m007(db)
+
+
+@migrations()
+def m008_mentors(db: Database) -> None:
+    # Who is a mentor for which village (users.role says only that one is), invitations waiting
+    # for a new user to finish registering, a mentor's pushes (counted for the daily cap), the
+    # alerts already sent (so a restart never repeats one), and every quiz answer (the questions
+    # mentees miss most). A mentee has one active mentor at a time.
+    _run(
+        db,
+        """
+        CREATE TABLE mentors (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            unit_id INTEGER REFERENCES units(id),
+            since INTEGER NOT NULL,
+            invite_code TEXT
+        );
+        CREATE INDEX mentors_unit ON mentors(unit_id);
+        CREATE UNIQUE INDEX mentor_links_active ON mentor_links(mentee_id) WHERE ended_at IS NULL;
+        CREATE INDEX invite_codes_owner ON invite_codes(owner_user_id, kind);
+        CREATE INDEX invite_codes_household ON invite_codes(household_id);
+        CREATE INDEX households_unit ON households(unit_id);
+        CREATE INDEX users_assisted_unit ON users(unit_id) WHERE assisted = 1;
+
+        CREATE TABLE pending_invites (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE mentor_pushes (
+            id INTEGER PRIMARY KEY,
+            mentor_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('lesson', 'cheer')),
+            lesson_id TEXT,
+            recipients INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX mentor_pushes_mentor ON mentor_pushes(mentor_id, created_at);
+        CREATE TABLE mentor_push_items (
+            id INTEGER PRIMARY KEY,
+            push_id INTEGER NOT NULL REFERENCES mentor_pushes(id) ON DELETE CASCADE,
+            mentee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            opened_at INTEGER
+        );
+        CREATE INDEX mentor_push_items_mentee ON mentor_push_items(mentee_id);
+        CREATE INDEX mentor_push_items_push ON mentor_push_items(push_id);
+
+        CREATE TABLE mentor_alerts (
+            mentor_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            sent_at INTEGER NOT NULL,
+            PRIMARY KEY (mentor_id, kind, ref)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE quiz_answers (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            lesson_id TEXT NOT NULL,
+            question INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            assisted_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            answered_at INTEGER NOT NULL
+        );
+        CREATE INDEX quiz_answers_user ON quiz_answers(user_id, lesson_id)
         """,
     )

@@ -38,10 +38,11 @@ def enqueue(
     body: dict[str, Any],
     now: int,
     not_before: int | None = None,
+    broadcast_id: int | None = None,
 ) -> int:
     cursor = db.execute(
-        "INSERT INTO outbox (channel, chat_id, user_id, body, not_before, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (channel, chat_id, user_id, body, not_before, created_at, "
+        "broadcast_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             channel,
             chat_id,
@@ -49,6 +50,7 @@ def enqueue(
             json.dumps(body, ensure_ascii=False, separators=(",", ":")),
             now if not_before is None else not_before,
             now,
+            broadcast_id,
         ],
     )
     assert cursor.lastrowid is not None

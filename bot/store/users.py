@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.store import households
+
 _COLUMNS = (
     "id, channel, external_id, chat_id, display_name, unit_id, birth_year, grp, role, consent_at, "
     "onboarded_at, state, state_data, last_buttons, unreachable_at, created_at, last_active_at, "
@@ -95,9 +97,9 @@ def save(db: Database, user: User) -> None:
     db.execute(
         "UPDATE users SET chat_id = ?, display_name = ?, unit_id = ?, birth_year = ?, grp = ?, "
         "role = ?, consent_at = ?, onboarded_at = ?, state = ?, state_data = ?, last_buttons = ?, "
-        "unreachable_at = ?, last_active_at = ?, core_done_at = ?, assisted = ?, registered_by = ?, "
-        "reminder_minute = ?, reminder_days = ?, next_reminder_at = ?, nudges_unanswered = ?, "
-        "last_nudge_at = ?, reminders_off = ? WHERE id = ?",
+        "unreachable_at = ?, last_active_at = ?, core_done_at = ?, assisted = ?, "
+        "registered_by = ?, reminder_minute = ?, reminder_days = ?, next_reminder_at = ?, "
+        "nudges_unanswered = ?, last_nudge_at = ?, reminders_off = ? WHERE id = ?",
         [
             user.chat_id,
             user.display_name,
@@ -135,6 +137,10 @@ def erase(db: Database, user_id: int) -> None:
     db.execute("DELETE FROM self_assessments WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM learning_days WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM certificates WHERE user_id = ?", [user_id])
+    # A mentor's name leaves the lessons they taught face to face (the learners stay assisted);
+    # a household left empty goes. Mentor links, codes and pushes go by ON DELETE CASCADE.
+    db.execute("UPDATE progress SET assisted_by = NULL WHERE assisted_by = ?", [user_id])
+    households.remove_member(db, user_id)
     db.execute("DELETE FROM users WHERE id = ?", [user_id])
 
 

@@ -9,7 +9,15 @@ from lessons.model import Curriculum
 from tests.factories import Conversation
 from tests.learning_helpers import answer, current_question, pass_lesson, read_lesson
 
-MENU = ["Học bài tiếp theo", "Chọn chủ đề", "Tiến độ của tôi", "Hỏi đáp", "Thông tin của tôi"]
+MENU = [
+    "Học bài tiếp theo",
+    "Chọn chủ đề",
+    "Tiến độ của tôi",
+    "Hỏi đáp",
+    "Nhắc học",
+    "Thông tin của tôi",
+    "Gia đình số",
+]
 
 
 def test_menu_after_onboarding(conv: Conversation) -> None:
