@@ -8,7 +8,7 @@ import jinja2
 from aiohttp import web
 
 from bot.app import Services
-from bot.web import chat, health
+from bot.web import chat, dashboard, health
 from bot.web.keys import SERVICES, TEMPLATES
 
 
@@ -22,4 +22,5 @@ def create_app(services: Services) -> web.Application:
     )
     chat.setup(app)
     health.setup(app)
+    dashboard.setup(app)
     return app
