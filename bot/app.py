@@ -55,7 +55,7 @@ def build(settings: Settings, *, seed: bool | None = None) -> Services:
 
 
 class PlatformChannel(Protocol):
-    """A messaging platform the assistant runs on (Telegram; Zalo next)."""
+    """A messaging platform the assistant runs on (Telegram, Zalo)."""
 
     def mount(self, app: web.Application) -> None:
         """Add its routes (a webhook) to the one web application, before it starts."""
@@ -73,6 +73,10 @@ def platform_channels(services: Services) -> list[PlatformChannel]:
         from bot.channels.telegram_runner import TelegramChannel
 
         channels.append(TelegramChannel(services))
+    if services.settings.zalo_bot_token is not None:
+        from bot.channels.zalo_runner import ZaloChannel
+
+        channels.append(ZaloChannel(services))
     return channels
 
 

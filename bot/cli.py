@@ -40,7 +40,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 "cli.seeded", xa=services.engine.commune_name, count=services.seeded
             )
         )
-    platforms = "Telegram" if settings.telegram_bot_token else ""
+    tokens = {"Telegram": settings.telegram_bot_token, "Zalo": settings.zalo_bot_token}
+    platforms = ", ".join(name for name, token in tokens.items() if token)
     serving = "cli.serving_channels" if platforms else "cli.serving"
     print(services.texts.render(serving, host=host, port=port, channels=platforms), flush=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -37,8 +37,14 @@ class Settings(BaseSettings):
     telegram_chat_rate: float = Field(default=1.0, gt=0)
     zalo_bot_token: SecretStr | None = None
     zalo_api_base: str = "https://bot-api.zaloplatforms.com"
+    # Sustained messages per second to one Zalo chat, after a burst of three. Zalo publishes no
+    # limit; this is Telegram's figure. Tests whose fake people answer instantly raise it.
+    zalo_chat_rate: float = Field(default=1.0, gt=0)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # This server's public HTTPS root, for files a platform fetches by URL (Zalo's photos: the
+    # certificates). Empty: WEBHOOK_URL's; with neither, certificates go as text with their code.
+    public_base_url: str | None = None
 
     quiz_pass_ratio: float = Field(default=2 / 3, ge=0, le=1)
     # Pushes (a lesson or a word of encouragement, to one mentee or all) a mentor may send a day.

@@ -96,11 +96,18 @@ class OutboxWorker(Generic[Part]):
     async def run(self) -> None:
         released = outbox.release_claims(self.db, self.channel)
         if released:
-            log.info("outbox: %d %s row(s) left in flight by a previous run are due", released,
-                     self.channel)
+            log.info(
+                "outbox: %d %s row(s) left in flight by a previous run are due",
+                released,
+                self.channel,
+            )
         while not self._stopping:
             self._wake.clear()
-            self._claim()
+            try:
+                self._claim()
+            except Exception:
+                # The database is busy or gone for a moment: delivery must not die of it.
+                log.exception("outbox: claiming %s rows failed", self.channel)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_interval)
 
@@ -150,13 +157,20 @@ class OutboxWorker(Generic[Part]):
                 self._unreachable(item, error)
                 return
             except Rejected as error:
-                log.error("outbox: row %d part %d rejected by %s: %s", item.id, index,
-                          self.channel, error)
+                log.error(
+                    "outbox: row %d part %d rejected by %s: %s", item.id, index, self.channel, error
+                )
                 outbox.mark_failed(self.db, item.id, str(error))
                 self.stats["failed"] += 1
                 return
             except TemporaryError as error:
                 self._temporary(item, error)
+                return
+            except Exception as error:
+                # A sender bug: log it, and retry like a platform error rather than leave the
+                # row leased until the next restart.
+                log.exception("outbox: unexpected error sending row %d", item.id)
+                self._temporary(item, TemporaryError(repr(error)))
                 return
             self.stats["messages"] += 1
             if index + 1 < len(parts):
@@ -184,8 +198,13 @@ class OutboxWorker(Generic[Part]):
             return
         delay = self.policy.delay(item.attempts)
         self.stats["retried"] += 1
-        log.warning("outbox: row %d try %d failed (%s); again in %.0fs", item.id, item.attempts,
-                    error, delay)
+        log.warning(
+            "outbox: row %d try %d failed (%s); again in %.0fs",
+            item.id,
+            item.attempts,
+            error,
+            delay,
+        )
         outbox.reschedule(
             self.db, item.id, not_before=math.ceil(self.clock() + delay), error=str(error)
         )
@@ -197,5 +216,6 @@ class OutboxWorker(Generic[Part]):
             if item.user_id is not None:
                 users.mark_unreachable(self.db, item.user_id, item.chat_id, now)
         self.stats["unreachable"] += stopped
-        log.info("outbox: %s chat unreachable (%s); %d row(s) stopped", self.channel, error,
-                 stopped)
+        log.info(
+            "outbox: %s chat unreachable (%s); %d row(s) stopped", self.channel, error, stopped
+        )

@@ -170,7 +170,9 @@ class Engine:
             ctx.args = rest.split()
             handler = routes.commands.get(name)
             return (handler or self.entry("help.fallback"))(ctx)
-        keyword = self.keywords.get(fold_words(text)) if text and incoming.payload is None else None
+        keyword = None
+        if text and incoming.payload is None and ctx.user.state not in routes.free_text:
+            keyword = self.keywords.get(fold_words(text))
         if keyword is not None and keyword in routes.entries:
             return self.entry(keyword)(ctx)
         payload = incoming.payload

@@ -18,6 +18,9 @@ class Router:
     commands: dict[str, Handler] = field(default_factory=dict)
     states: dict[str, Handler] = field(default_factory=dict)
     payloads: dict[str, Handler] = field(default_factory=dict)
+    # States whose typed text is data (a name, a village) even when it looks like a keyword:
+    # "Dung" typed as a name must not turn reminders off.
+    free_text: set[str] = field(default_factory=set)
     # Named entry points other features hand over to ("menu", "onboarding.resume").
     entries: dict[str, Handler] = field(default_factory=dict)
     # Payload prefixes valid at any time (a persistent menu), not only right after being offered.
@@ -31,10 +34,12 @@ class Router:
 
         return register
 
-    def state(self, *states: str) -> Callable[[Handler], Handler]:
+    def state(self, *states: str, free_text: bool = False) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             for state in states:
                 self.states[state] = handler
+                if free_text:
+                    self.free_text.add(state)
             return handler
 
         return register
@@ -65,6 +70,7 @@ class Routes:
     payloads: dict[str, Handler] = field(default_factory=dict)
     entries: dict[str, Handler] = field(default_factory=dict)
     anytime: set[str] = field(default_factory=set)
+    free_text: set[str] = field(default_factory=set)
 
     @classmethod
     def merge(cls, routers: list[Router]) -> Routes:
@@ -81,4 +87,5 @@ class Routes:
                     raise ValueError(f"router {router.name} registers {sorted(clash)} again")
                 mine.update(theirs)
             routes.anytime |= router.anytime
+            routes.free_text |= router.free_text
         return routes

@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.engine.context import Context
 from bot.engine.router import Router
 from bot.engine.types import Button
+from bot.store import mentors
 
 router = Router("help")
 
 # Menu items in the order shown; an item appears once a feature registers its entry `menu.<id>`.
-MENU_ITEMS = ("next_lesson", "topics", "progress", "ask", "reminders", "profile")
+MENU_ITEMS = (
+    "next_lesson",
+    "topics",
+    "progress",
+    "ask",
+    "reminders",
+    "profile",
+    "household",
+    "my_mentor",
+    "mentor",
+)
+# Items only some people see: the mentor's tools by role, "my mentor" to someone who has one.
+MENU_SHOWN_IF: dict[str, Callable[[Context], bool]] = {
+    "mentor": lambda ctx: ctx.user.role == "mentor",
+    "my_mentor": lambda ctx: mentors.mentor_of(ctx.db, ctx.user.id) is not None,
+}
+
+
+def _everyone(ctx: Context) -> bool:
+    return True
 
 
 def menu_buttons(ctx: Context) -> list[list[Button]]:
     available = [
         ctx.button(f"menu.{item}", f"m:{item}")
         for item in MENU_ITEMS
-        if f"menu.{item}" in ctx.engine.routes.entries
+        if f"menu.{item}" in ctx.engine.routes.entries and MENU_SHOWN_IF.get(item, _everyone)(ctx)
     ]
     return [available[i : i + 2] for i in range(0, len(available), 2)]
 

@@ -74,6 +74,8 @@ def _reset_profile(ctx: Context) -> None:
 
 @router.command("batdau", "start")
 def start(ctx: Context) -> None:
+    if ctx.args:  # "/start CODE": an invitation code (a Telegram deep link, or typed)
+        return ctx.run("invite.start")
     if ctx.user.onboarded_at is not None:
         ctx.say("help.welcome_back")
         return ctx.run("menu")
@@ -110,6 +112,7 @@ def _consent(ctx: Context, answer: str) -> None:
         ask_name(ctx)
     else:
         _reset_profile(ctx)
+        ctx.run("invite.forget")  # an invitation given before consent is not kept either
         ctx.set_state("declined")
         ctx.say("onboarding.declined")
 
@@ -129,7 +132,7 @@ def clean_name(text: str) -> str | None:
     return name
 
 
-@router.state("onb:name")
+@router.state("onb:name", free_text=True)
 def name_typed(ctx: Context) -> None:
     name = clean_name(ctx.text)
     if name is None:
@@ -169,7 +172,7 @@ def match_villages(villages: list[units.Unit], typed: str) -> list[units.Unit]:
     return [v for v in villages if re.search(rf"(^|\s){re.escape(wanted)}(\s|$)", fold(v.name))]
 
 
-@router.state("onb:village")
+@router.state("onb:village", free_text=True)
 def village_typed(ctx: Context) -> None:
     villages = units.villages(ctx.db)
     found = match_villages(villages, ctx.text)
@@ -195,18 +198,25 @@ def ask_birth_year(ctx: Context, *, edit: bool = False) -> None:
     ctx.say("onboarding.ask_birth_year")
 
 
+def parse_birth_year(text: str, this_year: int) -> int | None:
+    typed = text.strip().rstrip(".")
+    if typed.isdigit() and len(typed) == 4 and MIN_BIRTH_YEAR <= int(typed) <= this_year:
+        return int(typed)
+    return None
+
+
 @router.state("onb:birth")
 def birth_year_typed(ctx: Context) -> None:
     this_year = ctx.engine.local_now().year
-    typed = ctx.text.strip().rstrip(".")
-    if not (typed.isdigit() and len(typed) == 4 and MIN_BIRTH_YEAR <= int(typed) <= this_year):
+    birth_year = parse_birth_year(ctx.text, this_year)
+    if birth_year is None:
         return ctx.say(
             "onboarding.birth_year_invalid",
             typed=ctx.text[:20],
             min_year=MIN_BIRTH_YEAR,
             max_year=this_year,
         )
-    ctx.user.birth_year = int(typed)
+    ctx.user.birth_year = birth_year
     _after_step(ctx, bool(ctx.user.state_data.get("edit")))
 
 
@@ -312,7 +322,7 @@ def _finish(ctx: Context) -> None:
         birth_year=user.birth_year,
         group=group,
     )
-    ctx.run("menu")
+    ctx.run("invite.after_onboarding")  # an invitation given before registering, or the menu
 
 
 @router.payload("ob")

@@ -11,7 +11,7 @@ from bot.certificates import image_path
 from bot.engine.context import Context
 from bot.engine.router import Router
 from bot.features.profile import group_name
-from bot.store import assessments, audit, certificates, progress, units, users
+from bot.store import assessments, audit, certificates, households, mentors, progress, units, users
 
 router = Router("privacy")
 
@@ -46,6 +46,7 @@ def my_data(ctx: Context) -> None:
         for a in assessments.for_user(ctx.db, user.id)
     ]
     counts = progress.count_for_user(ctx.db, user.id)
+    mentor, home = mentors.mentor_of(ctx.db, user.id), households.of_user(ctx.db, user.id)
     ctx.say(
         "privacy.my_data",
         channel=user.channel,
@@ -54,6 +55,9 @@ def my_data(ctx: Context) -> None:
         village=unit.name if unit else unknown,
         birth_year=user.birth_year or unknown,
         group=group_name(ctx, user.grp) or unknown,
+        is_mentor=user.role == "mentor",
+        my_mentor=mentor.name if mentor else "",
+        household_size=len(households.members(ctx.db, home.id)) if home else 0,
         consent_at=_when(ctx, user.consent_at),
         created_at=_when(ctx, user.created_at),
         assessments=taken,
@@ -79,11 +83,20 @@ def confirm_delete(ctx: Context) -> None:
         if ctx.user.onboarded_at is not None:
             ctx.run("menu")
         return
-    progress.anonymize_for_user(ctx.db, ctx.user.id)
-    for cert in certificates.for_user(ctx.db, ctx.user.id):
-        image_path(ctx.engine.files_dir, cert.code).unlink(missing_ok=True)
-    audit.record(ctx.db, ctx.now, "user.erased", subject=f"user:{ctx.user.id}")
     # Say goodbye with the address the user knew, then forget them.
     ctx.say("privacy.deleted")
-    users.erase(ctx.db, ctx.user.id)
+    erase_person(ctx, ctx.user.id)
     ctx.erased = True
+
+
+def erase_person(ctx: Context, user_id: int, *, actor_user_id: int | None = None) -> None:
+    """Forget someone (the user, or an assisted learner at their mentor's request): finished
+    lessons stay as anonymous per-village counts; mentor links and household membership go with
+    the rows (users.erase)."""
+    progress.anonymize_for_user(ctx.db, user_id)
+    for cert in certificates.for_user(ctx.db, user_id):
+        image_path(ctx.engine.files_dir, cert.code).unlink(missing_ok=True)
+    audit.record(
+        ctx.db, ctx.now, "user.erased", actor_user_id=actor_user_id, subject=f"user:{user_id}"
+    )
+    users.erase(ctx.db, user_id)

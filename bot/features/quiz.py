@@ -11,7 +11,7 @@ from bot.engine.context import Context
 from bot.engine.router import Router
 from bot.engine.types import Button
 from bot.features import onboarding
-from bot.store import audit, progress, units
+from bot.store import answers, audit, progress, units
 from lessons.grading import grade
 from lessons.model import Lesson, Question
 from lessons.render import render
@@ -123,6 +123,8 @@ def _answered(
     index, _ = _question(lesson, data)
     correct = question.is_correct(chosen)
     (data["right"] if correct else data["missed"]).append(index)
+    # Every answer is kept: mentors see the questions their people miss most.
+    answers.record(ctx.db, ctx.user.id, lesson.id, index, correct=correct, now=ctx.now)
     explain = render(question.explain, ctx.values())
     if correct:
         ctx.say("quiz.right", explain=explain)

@@ -358,3 +358,20 @@ def m008_mentors(db: Database) -> None:
         CREATE INDEX quiz_answers_user ON quiz_answers(user_id, lesson_id)
         """,
     )
+
+
+@migrations()
+def m009_zalo(db: Database) -> None:
+    # Zalo sends photos only by URL: a certificate is served at /files/cert/<token>.png, where the
+    # token is random (the certificate's code is shared for verification and must not open it).
+    # The link goes with the certificate (and so with the person, when they erase their data).
+    _run(
+        db,
+        """
+        CREATE TABLE certificate_links (
+            token TEXT PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE REFERENCES certificates(code) ON DELETE CASCADE,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+    )

@@ -248,3 +248,15 @@ def test_profile_edits_each_answer(conv: Conversation) -> None:
     kinds = [a.kind for a in assessments.for_user(conv.engine.db, user.id)]
     assert kinds == ["baseline", "followup"]
     assert "4/4" in conv.text
+
+
+def test_a_name_that_looks_like_a_keyword_is_still_a_name(conv: Conversation) -> None:
+    # "Dừng" folds to "dung", an opt-out word; typed as a name it is a name.
+    conv.send("/batdau")
+    conv.tap("Đồng ý")
+    conv.send("Dũng")
+    assert "Chào Dũng!" in conv.text
+    user = conv.record()
+    assert user is not None and user.display_name == "Dũng" and user.reminders_off == 0
+    conv.send("dừng")  # at the village prompt: also free text, so not an opt-out
+    assert "chưa tìm thấy thôn" in conv.text

@@ -1,0 +1,91 @@
+"""Sentences about a report, shared by the Word report, the dashboard and /baocao."""
+
+from __future__ import annotations
+
+from bot.engine.texts import Texts
+from bot.reports.columns import fmt
+from bot.reports.model import Gap, Report
+
+
+def short_pct(value: float, texts: Texts) -> str:
+    """45,2% or 70% (no ",0" on a whole number), for sentences rather than tables."""
+    text = fmt(round(value, 1))
+    return texts.render("report.percent", value=text.removesuffix(",0"))
+
+
+def gap_text(gap: Gap, texts: Texts) -> str:
+    label = texts.render(f"report.target_{gap.key}")
+    if gap.key == "mentees_per_mentor":
+        return texts.render(
+            "report.doc_gap_mentors",
+            label=label,
+            achieved=fmt(round(gap.achieved, 1)).removesuffix(",0"),
+            needed=fmt(int(gap.needed)),
+            met=gap.met,
+            missing=fmt(gap.missing_people),
+        )
+    if gap.target.people is not None:
+        achieved = texts.render("report.people", value=fmt(int(gap.achieved)))
+        needed = texts.render("report.people", value=fmt(int(gap.needed)))
+    else:
+        achieved, needed = short_pct(gap.achieved, texts), short_pct(gap.needed, texts)
+    return texts.render(
+        "report.doc_gap_line",
+        label=label,
+        achieved=achieved,
+        needed=needed,
+        met=gap.met,
+        missing=fmt(gap.missing_people),
+        households=gap.key == "households_covered",
+    )
+
+
+def summary_lines(report: Report, texts: Texts) -> list[str]:
+    total = report.total
+
+    def pct(value: float | None) -> str:
+        return texts.render("report.percent", value=fmt(None if value is None else round(value, 1)))
+
+    core = report.targets.get("core_skills") if report.targets else None
+    target = short_pct(core.percent, texts) if core and core.percent else ""
+    b, n = total.baseline, total.now
+    return [
+        texts.render(
+            "report.doc_summary_registered",
+            registered=fmt(total.registered),
+            registered_pct=pct(total.registered_pct),
+            adults=fmt(total.adults),
+            assisted=fmt(total.assisted),
+        ),
+        texts.render(
+            "report.doc_summary_period",
+            joined=fmt(total.joined),
+            active=fmt(total.active),
+            passed=fmt(total.passed),
+            assisted_passed=fmt(total.assisted_passed),
+        ),
+        texts.render(
+            "report.doc_summary_core",
+            core_done=fmt(total.core_done),
+            core_pct=pct(total.core_pct),
+            core_in_period=fmt(total.core_in_period),
+            target=target,
+        ),
+        texts.render(
+            "report.doc_summary_assessment",
+            vneid2_before=fmt(b["vneid2"]),
+            vneid2_now=fmt(n["vneid2"]),
+            smartphone_before=fmt(b["smartphone"]),
+            smartphone_now=fmt(n["smartphone"]),
+            epayment_before=fmt(b["epayment"]),
+            epayment_now=fmt(n["epayment"]),
+            ai_before=fmt(b["ai_tool"]),
+            ai_now=fmt(n["ai_tool"]),
+        ),
+        texts.render(
+            "report.doc_summary_mentors",
+            mentors=fmt(total.mentors),
+            mentored=fmt(total.mentored),
+            hh_covered=fmt(total.hh_covered),
+        ),
+    ]

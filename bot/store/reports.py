@@ -1,0 +1,160 @@
+"""Report queries: every number on the dashboard, in the exports and in /baocao comes from here.
+
+They read the summaries that triggers keep (bot/store/report_schema.py), never the history row
+by row: the cost grows with villages × groups × days, not with users or progress rows.
+`by` is "unit" (per village) or "group" (per learner group); `unit_id` limits to one village.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+By = Literal["unit", "group"]
+_KEY = {"unit": "unit_id", "group": "grp"}
+ASSESS = ("smartphone", "epayment", "vneid2", "ai_tool")
+TOTAL_COLUMNS = (
+    "registered",
+    "assisted",
+    "core_done",
+    "assisted_core",
+    "core_erased",
+    "mentor",
+    "mentored",
+    *(f"b_{q}" for q in ASSESS),
+    *(f"n_{q}" for q in ASSESS),
+)
+EVENT_COLUMNS = ("joined", "core_done", "passed", "assisted_passed")
+
+
+def _where(unit_id: int | None, first: str = "WHERE") -> tuple[str, list[Any]]:
+    return (f" {first} unit_id = ?", [unit_id]) if unit_id is not None else ("", [])
+
+
+def totals(db: Database, by: By, unit_id: int | None = None) -> dict[Any, dict[str, int]]:
+    """Registered learners and what they have now, per village or group."""
+    key = _KEY[by]
+    where, params = _where(unit_id)
+    sums = ", ".join(f"SUM({c})" for c in TOTAL_COLUMNS)
+    rows = db.execute(
+        f"SELECT {key}, {sums} FROM report_totals{where} GROUP BY {key}", params
+    ).fetchall()
+    return {r[0]: dict(zip(TOTAL_COLUMNS, map(int, r[1:]), strict=True)) for r in rows}
+
+
+def events(
+    db: Database, by: By, start_month: str, end_month: str, unit_id: int | None = None
+) -> dict[Any, dict[str, int]]:
+    """Joined, finished the core track and lessons passed in months [start, end) ("2026-01")."""
+    key = _KEY[by]
+    where, params = _where(unit_id, "AND")
+    sums = ", ".join(f"SUM({c})" for c in EVENT_COLUMNS)
+    rows = db.execute(
+        f"SELECT {key}, {sums} FROM report_months WHERE month >= ? AND month < ?{where} "
+        f"GROUP BY {key}",
+        [start_month, end_month, *params],
+    ).fetchall()
+    return {r[0]: dict(zip(EVENT_COLUMNS, map(int, r[1:]), strict=True)) for r in rows}
+
+
+def active(db: Database, by: By, period: str, unit_id: int | None = None) -> dict[Any, int]:
+    """People who learned in the period ("2026-03", "2026-Q1" or "2026")."""
+    key = _KEY[by]
+    where, params = _where(unit_id, "AND")
+    rows = db.execute(
+        f"SELECT {key}, SUM(active) FROM report_active WHERE period = ?{where} GROUP BY {key}",
+        [period, *params],
+    ).fetchall()
+    return {r[0]: int(r[1]) for r in rows}
+
+
+def households(db: Database, unit_id: int | None = None) -> dict[int, dict[str, int]]:
+    """Households known to the assistant, with a registered member, with a member done."""
+    where, params = _where(unit_id)
+    rows = db.execute(
+        f"SELECT unit_id, known, engaged, covered FROM report_hh_totals{where}", params
+    ).fetchall()
+    return {r[0]: {"known": r[1], "engaged": r[2], "covered": r[3]} for r in rows}
+
+
+def lessons(
+    db: Database, start_month: str, end_month: str, unit_id: int | None = None
+) -> dict[str, tuple[int, int]]:
+    """Lesson id -> (passes, of which assisted) in months [start, end)."""
+    where, params = _where(unit_id, "AND")
+    rows = db.execute(
+        "SELECT lesson_id, SUM(passed), SUM(assisted) FROM report_lessons "
+        f"WHERE month >= ? AND month < ?{where} GROUP BY lesson_id",
+        [start_month, end_month, *params],
+    ).fetchall()
+    return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+
+
+def weekly(
+    db: Database, first_monday: str, end_day: str, unit_id: int | None = None
+) -> list[tuple[str, int, int, int]]:
+    """(Monday, joined, core done, lessons passed) per week, for the trend."""
+    where, params = _where(unit_id, "AND")
+    rows = db.execute(
+        "SELECT week, SUM(joined), SUM(core_done), SUM(passed) FROM report_weeks "
+        f"WHERE week >= ? AND week < ?{where} GROUP BY week ORDER BY week",
+        [first_monday, end_day, *params],
+    ).fetchall()
+    return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    user_id: int
+    name: str
+    unit_id: int
+    village: str
+    grp: str
+    birth_year: int | None
+    assisted: bool
+    helper: str
+    joined_at: int
+    lessons_passed: int
+    core_done_at: int | None
+    last_active_at: int
+    vneid2: bool
+    epayment: bool
+
+
+def learners(db: Database, unit_id: int | None = None) -> list[LearnerRow]:
+    """Registered learners (one village or all), with what they have done."""
+    where, params = _where(unit_id, "AND")
+    rows = db.execute(
+        "SELECT u.id, IFNULL(u.display_name, ''), rl.unit_id, IFNULL(v.name, ''), rl.grp, "
+        "u.birth_year, rl.assisted, IFNULL(h.display_name, ''), rl.joined_at, rl.lessons_passed, "
+        "u.core_done_at, u.last_active_at, rl.n_vneid2, rl.n_epayment "
+        "FROM report_learners rl JOIN users u ON u.id = rl.user_id "
+        "LEFT JOIN units v ON v.id = rl.unit_id "
+        "LEFT JOIN users h ON h.id = IFNULL(u.registered_by, "
+        "(SELECT mentor_id FROM mentor_links m WHERE m.mentee_id = u.id AND m.ended_at IS NULL "
+        "ORDER BY linked_at LIMIT 1)) "
+        f"WHERE rl.registered = 1{where.replace('unit_id', 'rl.unit_id')} "
+        "ORDER BY IFNULL(v.name_folded, ''), u.display_name, u.id",
+        params,
+    ).fetchall()
+    return [
+        LearnerRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            bool(r[6]),
+            r[7],
+            r[8],
+            r[9],
+            r[10],
+            r[11],
+            bool(r[12]),
+            bool(r[13]),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,153 @@
+"""The officials' dashboard: the village table against the targets, per group, topic and
+competence domain, the weekly trend, charts, a period filter, drill-down to a village, and the
+downloads (Excel, CSV, Word) built from the same report the page shows.
+
+A commune admin sees every village; a village official sees only their own: any other village,
+on the page or in a file, is answered with HTTP 403.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from aiohttp import web
+
+from bot.reports import charts
+from bot.reports.columns import group_table, line_table, village_table
+from bot.reports.model import Report
+from bot.reports.periods import Period, choices, local_today, parse, quarter_of
+from bot.reports.service import FORMATS, build_report, learners_file, report_file
+from bot.store import audit, units
+from bot.store import reports as queries
+from bot.web import dashboard_admin, dashboard_auth
+from bot.web.dashboard_auth import PATH, Auth, forbidden, login_required
+from bot.web.dashboard_ui import download, redirect, render
+from bot.web.keys import SERVICES
+
+LEARNERS_SHOWN = 200
+
+
+def setup(app: web.Application) -> None:
+    dashboard_auth.setup(app)
+    app.router.add_get(PATH, login_required(overview))
+    app.router.add_get(f"{PATH}/village/{{unit_id:\\d+}}", login_required(village))
+    app.router.add_get(f"{PATH}/export/{{kind}}.{{fmt}}", login_required(export))
+    dashboard_admin.setup(app)
+
+
+def _period(request: web.Request) -> Period | None:
+    services = request.app[SERVICES]
+    text = request.query.get("period")
+    if not text:
+        return quarter_of(local_today(int(time.time()), services.engine.tz))
+    try:
+        return parse(text)
+    except ValueError:
+        return None
+
+
+def _allowed(auth: Auth, unit_id: int | None) -> bool:
+    """An admin sees everything; a village official only their own village (never the whole)."""
+    return auth.official.is_admin or (unit_id is not None and unit_id == auth.official.unit_id)
+
+
+def _page(request: web.Request, auth: Auth, report: Report, template: str) -> web.Response:
+    services = request.app[SERVICES]
+    texts = services.texts
+    header, rows = village_table(report, texts)
+    points, top = charts.trend(report.weeks)
+    today = local_today(int(time.time()), services.engine.tz)
+    learners = []
+    if report.scope_unit is not None:
+        learners = queries.learners(services.db, report.scope_unit.id)
+    return render(
+        request,
+        template,
+        auth,
+        report=report,
+        period_label=report.period.label(texts),
+        periods=[(p.key, p.label(texts)) for p in choices(today)],
+        village_header=header,
+        village_rows=rows,
+        village_ids=[r.key for r in report.villages],
+        groups=group_table(report, texts),
+        topics=line_table(report.topics, texts),
+        domains=line_table(report.domains, texts),
+        chart=charts.bars(report, texts),
+        trend=points,
+        trend_top=top,
+        gaps=report.gaps,
+        gap_texts=[dashboard_admin.gap_line(g, texts) for g in report.gaps],
+        learners=learners[:LEARNERS_SHOWN],
+        learners_total=len(learners),
+        group_names={g.id: g.name for g in services.curriculum.groups},
+        day=lambda ts: (
+            datetime.fromtimestamp(ts, services.engine.tz).strftime("%d/%m/%Y") if ts else ""
+        ),
+    )
+
+
+async def overview(request: web.Request, auth: Auth) -> web.StreamResponse:
+    if not auth.official.is_admin:
+        query = f"?period={request.query['period']}" if "period" in request.query else ""
+        return redirect(f"{PATH}/village/{auth.official.unit_id}{query}")
+    period = _period(request)
+    if period is None:
+        return forbidden(request, "dashboard.bad_period")
+    report = build_report(request.app[SERVICES], period)
+    return _page(request, auth, report, "dashboard/overview.html")
+
+
+async def village(request: web.Request, auth: Auth) -> web.StreamResponse:
+    unit_id = int(request.match_info["unit_id"])
+    if not _allowed(auth, unit_id):
+        return forbidden(request)
+    services = request.app[SERVICES]
+    unit = units.get(services.db, unit_id)
+    if unit is None or unit.kind != "village":
+        raise web.HTTPNotFound()
+    period = _period(request)
+    if period is None:
+        return forbidden(request, "dashboard.bad_period")
+    report = build_report(services, period, unit_id=unit_id)
+    return _page(request, auth, report, "dashboard/village.html")
+
+
+async def export(request: web.Request, auth: Auth) -> web.StreamResponse:
+    """/dashboard/export/{table|learners|report}.{xlsx|csv|docx}?period=&unit="""
+    kind, fmt = request.match_info["kind"], request.match_info["fmt"]
+    if kind not in ("table", "learners", "report") or fmt not in FORMATS:
+        raise web.HTTPNotFound()
+    if fmt == "docx" and kind != "report":
+        raise web.HTTPNotFound()
+    unit_text = request.query.get("unit", "")
+    unit_id = int(unit_text) if unit_text.isdigit() else None
+    if unit_text and unit_id is None:
+        raise web.HTTPNotFound()
+    if not auth.official.is_admin and unit_id is None:
+        unit_id = auth.official.unit_id
+    if not _allowed(auth, unit_id):
+        return forbidden(request)
+    services = request.app[SERVICES]
+    if unit_id is not None and units.get(services.db, unit_id) is None:
+        raise web.HTTPNotFound()
+    period = _period(request)
+    if period is None:
+        return forbidden(request, "dashboard.bad_period")
+    if kind == "learners":
+        file = learners_file(services, unit_id, fmt)
+    else:
+        file = report_file(services, build_report(services, period, unit_id=unit_id), fmt)
+    with services.db.atomic():
+        audit.record(
+            services.db,
+            int(time.time()),
+            "report.exported",
+            subject=f"official:{auth.official.id}",
+            kind=kind,
+            format=fmt,
+            period=period.key,
+            unit_id=unit_id,
+        )
+    return download(file.name, file.content_type, file.body)
