@@ -17,8 +17,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import broadcasts, reminder_jobs
-from bot.store import health
+from bot import alerts, broadcasts, reminder_jobs
+from bot.store import health, outbox, updates
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -39,6 +39,22 @@ def _broadcast_step(services: Services, now: int) -> int:
 
 def _nudge_step(services: Services, now: int) -> int:
     return reminder_jobs.send_nudges(services.engine, now)
+
+
+def _alerts_step(services: Services, now: int) -> int:
+    alerts.daily_alerts(services, now)
+    return 0  # one pass a day: each alert is recorded as sent, so a rerun sends nothing
+
+
+RETENTION_DAYS = 30
+
+
+def _prune_step(services: Services, now: int) -> int:
+    older_than = now - RETENTION_DAYS * 86400
+    with services.db.atomic():
+        outbox.prune(services.db, older_than)
+        updates.prune(services.db, older_than)
+    return 0
 
 
 def _campaign_step(services: Services, now: int) -> int:
@@ -69,11 +85,9 @@ JOBS: dict[str, tuple[Step, Callable[[str], object]]] = {
     "reminder_sweep": (_reminder_step, lambda tz: IntervalTrigger(minutes=1, timezone=tz)),
     "broadcast_dispatch": (_broadcast_step, lambda tz: IntervalTrigger(minutes=1, timezone=tz)),
     "nudges": (_nudge_step, lambda tz: CronTrigger(hour=9, minute=0, timezone=tz)),
+    "prune": (_prune_step, lambda tz: CronTrigger(hour=3, minute=30, timezone=tz)),
     "campaigns": (_campaign_step, lambda tz: CronTrigger(hour=3, minute=0, timezone=tz)),
-    "daily_alerts": (
-        _optional_step("bot.alerts", "daily_alerts"),
-        lambda tz: CronTrigger(hour=8, minute=0, timezone=tz),
-    ),
+    "daily_alerts": (_alerts_step, lambda tz: CronTrigger(hour=8, minute=0, timezone=tz)),
     "quarterly_report": (
         _optional_step("bot.reports.quarterly", "scheduled_job"),
         lambda tz: CronTrigger(month="3,6,9,12", day="1-14", hour=7, timezone=tz),

@@ -38,6 +38,17 @@ def _construct_timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> An
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
+# libyaml is many times faster (start-up loads every lesson); its error messages differ, so
+# a file it refuses is parsed again by the pure-Python loader, whose messages the checks name.
+_FastLoader: type[Any] | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):
+        pass
+
+    _CLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+    _FastLoader = _CLoader
+
 
 @dataclass
 class Doc:
@@ -84,6 +95,17 @@ class RawContent:
 
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> Doc:
     """Parse one YAML document whose first line is line `first_line` of `path`."""
+    if _FastLoader is not None:
+        fast = _FastLoader(text)
+        try:
+            node = fast.get_single_node()
+            data = fast.construct_document(node) if node is not None else None
+        except (yaml.YAMLError, ValueError):
+            pass  # parsed again below, for the message
+        else:
+            return _doc(path, node, data, first_line)
+        finally:
+            fast.dispose()
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -94,6 +116,10 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Doc:
         raise ParseError(first_line, f"invalid YAML: {error}") from error
     finally:
         loader.dispose()
+    return _doc(path, node, data, first_line)
+
+
+def _doc(path: Path, node: yaml.Node | None, data: Any, first_line: int) -> Doc:
     doc = Doc(path=path, data=data, start=first_line)
     if node is not None:
         _record_lines(node, (), doc.lines, first_line)

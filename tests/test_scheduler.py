@@ -46,3 +46,18 @@ async def test_a_run_is_recorded(services) -> None:
     last = health.last_job_run(services.db)
     assert last is not None and last.ok
     assert services.db.execute("SELECT COUNT(*) FROM broadcasts").fetchone()[0] == 1
+
+
+async def test_prune_forgets_old_delivered_messages_but_never_pending_ones(services) -> None:
+    from bot.store import outbox
+
+    db = services.db
+    with db.atomic():
+        old_sent = outbox.enqueue(db, channel="telegram", chat_id="1", user_id=None,
+                                  body={"text": "cũ"}, now=1_000)
+        old_pending = outbox.enqueue(db, channel="telegram", chat_id="1", user_id=None,
+                                     body={"text": "chờ"}, now=1_000)
+        db.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", [old_sent])
+    await scheduler.run_job(services, "prune")
+    ids = [r[0] for r in db.execute("SELECT id FROM outbox").fetchall()]
+    assert old_sent not in ids and old_pending in ids

@@ -196,6 +196,8 @@ def _from_message(message: Message, me: User) -> Incoming | None:
         text=text,
         kind=kind,
         at=message.date.timestamp(),
+        # Replies go to the group; the person's own chat (for reminders) stays their private one.
+        extra={"group": True} if message.chat.type != "private" else {},
     )
 
 

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from bot.engine.context import Context
 from bot.engine.router import Handler, Router, Routes
 from bot.engine.texts import Texts
-from bot.engine.types import Incoming, Outcome
+from bot.engine.types import Incoming, Outcome, Reply
 from bot.reminders import QuietHours
 from bot.store import outbox, updates, users
 from bot.store.users import User
@@ -28,6 +28,16 @@ log = logging.getLogger(__name__)
 
 ELDER_AGE = 55
 YOUTH_AGE = 22
+
+
+def last_buttons(replies: list[Reply]) -> list[list[list[str]]]:
+    """The buttons of the last reply that has any: text channels number those from 1, so a typed
+    "2" means the second of them. A tap on an earlier reply's button of the same turn is taken
+    only when its kind is valid at any time (the menu, lessons, reminders)."""
+    for reply in reversed(replies):
+        if reply.buttons:
+            return [[[b.label, b.payload] for b in row] for row in reply.buttons]
+    return []
 
 
 class Engine:
@@ -97,10 +107,13 @@ class Engine:
         with self.db.atomic():
             if not updates.mark_processed(self.db, incoming.channel, incoming.update_id, now):
                 return Outcome([], duplicate=True)
+            in_group = bool(incoming.extra.get("group"))
+            # A person's own chat is where reminders and pushes go: never a group they wrote in.
+            own_chat = incoming.user_id if in_group else incoming.chat_id
             user = users.load_or_create(
-                self.db, incoming.channel, incoming.user_id, incoming.chat_id, now
+                self.db, incoming.channel, incoming.user_id, own_chat, now
             )
-            user.chat_id = incoming.chat_id
+            user.chat_id = own_chat
             user.last_active_at = now
             user.nudges_unanswered = 0  # they answered: reminders and nudges start afresh
             user.unreachable_at = None  # writing to us again means we can write back
@@ -117,12 +130,7 @@ class Engine:
                     user.last_active_at = now
                 ctx = Context(self, self.db, user, incoming, now)
                 ctx.say("help.error")
-            offered = [
-                [[b.label, b.payload] for b in row]
-                for reply in ctx.replies
-                for row in reply.buttons
-            ]
-            user.last_buttons = offered
+            user.last_buttons = last_buttons(ctx.replies)
             if not ctx.erased:
                 users.save(self.db, user)
             user_id = None if ctx.erased else user.id
@@ -149,7 +157,7 @@ class Engine:
                             update_id="")
         ctx = Context(self, self.db, user, incoming, now)
         compose(ctx)
-        offered = [[[b.label, b.payload] for b in row] for r in ctx.replies for row in r.buttons]
+        offered = last_buttons(ctx.replies)
         if offered and user.state is None:
             user.last_buttons = offered
         users.save(self.db, user)

@@ -202,3 +202,12 @@ def status_counts(db: Database, channel: str) -> dict[str, int]:
         "SELECT status, COUNT(*) FROM outbox WHERE channel = ? GROUP BY status", [channel]
     ).fetchall()
     return {str(status): int(n) for status, n in rows}
+
+
+def prune(db: Database, older_than: int) -> int:
+    """Forget delivered, failed and cancelled messages older than `older_than`: the outbox is a
+    queue, not an archive of what people were told."""
+    cursor = db.execute(
+        "DELETE FROM outbox WHERE status != 'pending' AND created_at < ?", [older_than]
+    )
+    return cursor.rowcount

@@ -130,9 +130,8 @@ def save(db: Database, user: User) -> None:
 
 def erase(db: Database, user_id: int) -> None:
     """Delete the user and everything personal; progress must already be made anonymous."""
-    db.execute(
-        "UPDATE outbox SET status = 'cancelled' WHERE user_id = ? AND status = 'pending'", [user_id]
-    )
+    # Messages already sent hold names and answers too: nothing of them is kept.
+    db.execute("DELETE FROM outbox WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM progress WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM self_assessments WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM learning_days WHERE user_id = ?", [user_id])

@@ -441,8 +441,8 @@ async def test_one_chat_gets_a_burst_then_one_message_a_second(fake, start_chann
     offsets = [round(s.at - start, 1) for s in person.inbox]
     assert offsets[2] < 0.6, f"the first three go at once: {offsets}"
     gaps = [b - a for a, b in itertools.pairwise(offsets[2:])]
-    # One a second (network jitter aside); the upper bound only catches needless waiting (it is loose
-    # because a busy test machine may run the event loop late).
+    # One a second, give or take network jitter; the upper bound only catches needless waiting
+    # (it is loose because a busy test machine may run the event loop late).
     assert all(0.8 <= gap <= 2.0 for gap in gaps), f"then one a second: {offsets}"
 
 

@@ -49,8 +49,10 @@ def test_delete_after_confirmation_keeps_only_anonymous_counts(conv: Conversatio
     assert db.execute(
         "SELECT unit_id, lesson_id, completions FROM anonymous_completions"
     ).fetchall() == [(user.unit_id, "vneid-01", 1)]
-    # The outbox keeps no link to the erased user.
+    # The outbox keeps no link to the erased user, nor any message that named them.
     assert db.execute("SELECT COUNT(*) FROM outbox WHERE user_id IS NOT NULL").fetchone()[0] == 0
+    bodies = [r[0] for r in db.execute("SELECT body FROM outbox").fetchall()]
+    assert bodies and not any("Tư" in body for body in bodies)
     # Coming back is a fresh start that asks for consent again.
     conv.send("chào")
     assert conv.labels() == ["Đồng ý", "Không đồng ý"]
