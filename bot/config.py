@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Sustained messages per second to one Telegram chat, after a burst of three. Telegram asks
     # for about one; tests whose fake people press buttons instantly raise it.
     telegram_chat_rate: float = Field(default=1.0, gt=0)
+    # Messages per second to all chats together (Telegram's bound is about 30). Raise it only
+    # for a local Bot API server with higher limits, or a benchmark against a fake server.
+    telegram_rate: float = Field(default=30.0, gt=0)
     zalo_bot_token: SecretStr | None = None
     zalo_api_base: str = "https://bot-api.zaloplatforms.com"
     # Sustained messages per second to one Zalo chat, after a burst of three. Zalo publishes no

@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import alerts, broadcasts, reminder_jobs
+from bot.reports import quarterly
 from bot.store import health, outbox, updates
 
 if TYPE_CHECKING:
@@ -57,28 +58,16 @@ def _prune_step(services: Services, now: int) -> int:
     return 0
 
 
+def _quarterly_step(services: Services, now: int) -> int:
+    quarterly.scheduled_job(services, now)  # acts once per quarter, before the 15th
+    return 0
+
+
 def _campaign_step(services: Services, now: int) -> int:
     campaigns = broadcasts.load_campaigns(services.settings.content_dir)
     with services.db.atomic():
         broadcasts.ensure_campaigns(services.db, campaigns, now, services.engine.tz)
     return 0
-
-
-def _optional_step(module: str, name: str) -> Step:
-    """A job owned by another capability (mentor alerts, the quarterly report): run it when
-    that capability is installed, otherwise do nothing."""
-
-    def step(services: Services, now: int) -> int:
-        import importlib
-
-        try:
-            function = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            return 0
-        function(services, now)
-        return 0
-
-    return step
 
 
 JOBS: dict[str, tuple[Step, Callable[[str], object]]] = {
@@ -89,7 +78,7 @@ JOBS: dict[str, tuple[Step, Callable[[str], object]]] = {
     "campaigns": (_campaign_step, lambda tz: CronTrigger(hour=3, minute=0, timezone=tz)),
     "daily_alerts": (_alerts_step, lambda tz: CronTrigger(hour=8, minute=0, timezone=tz)),
     "quarterly_report": (
-        _optional_step("bot.reports.quarterly", "scheduled_job"),
+        _quarterly_step,
         lambda tz: CronTrigger(month="3,6,9,12", day="1-14", hour=7, timezone=tz),
     ),
 }

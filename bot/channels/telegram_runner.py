@@ -104,7 +104,9 @@ class TelegramChannel:
             raise SystemExit(self.texts.render("telegram.bad_secret"))
         self.poll_timeout = poll_timeout
         sender = TelegramSender(
-            self.bot, chat_rate=Rate(settings.telegram_chat_rate, burst=CHAT_RATE.burst)
+            self.bot,
+            chat_rate=Rate(settings.telegram_chat_rate, burst=CHAT_RATE.burst),
+            overall_rate=Rate(settings.telegram_rate),
         )
         self.worker = OutboxWorker(services.db, sender, policy=policy)
         self.me: User | None = None

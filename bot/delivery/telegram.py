@@ -43,9 +43,12 @@ class TelegramSender:
     channel = CHANNEL
     overall_rate = OVERALL_RATE
 
-    def __init__(self, bot: Bot, *, chat_rate: Rate = CHAT_RATE) -> None:
+    def __init__(
+        self, bot: Bot, *, chat_rate: Rate = CHAT_RATE, overall_rate: Rate = OVERALL_RATE
+    ) -> None:
         self.bot = bot
         self._chat_rate = chat_rate
+        self.overall_rate = overall_rate
 
     def chat_rate(self, chat_id: str) -> Rate:
         return GROUP_RATE if chat_id.startswith("-") else self._chat_rate
