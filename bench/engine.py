@@ -2,7 +2,9 @@
 
 Prints one JSON line. The baseline is the same loop with the feature handlers replaced by an
 echo: the same transaction, duplicate check, user load/save and outbox write, no feature logic.
-Goal: updates_per_s >= 0.5 x baseline_updates_per_s and p99 under 5 ms.
+Goal: updates_per_s >= 0.5 x baseline_updates_per_s and p99 under 5 ms. p999_ms shows the
+rare WAL checkpoint that SQLite runs itself once the log is large; in production the scheduler's
+`checkpoint` job (every minute) keeps the log small, so that spike stays off the update path.
 
     python bench/engine.py [--conversations 2000]
 """
@@ -67,6 +69,7 @@ def run(engine_class: type[Engine], conversations: int, workdir: Path) -> dict[s
         "updates": update,
         "updates_per_s": update / elapsed,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "p999_ms": latencies[int(len(latencies) * 0.999) - 1] * 1000,
     }
 
 
@@ -84,6 +87,7 @@ def main() -> None:
                 "updates": measured["updates"],
                 "updates_per_s": round(measured["updates_per_s"], 1),
                 "p99_ms": round(measured["p99_ms"], 3),
+                "p999_ms": round(measured["p999_ms"], 3),
                 "baseline_updates_per_s": round(baseline["updates_per_s"], 1),
                 "baseline_p99_ms": round(baseline["p99_ms"], 3),
                 "ratio": round(measured["updates_per_s"] / baseline["updates_per_s"], 3),

@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot import alerts, broadcasts, reminder_jobs
 from bot.reports import quarterly
 from bot.store import health, outbox, updates
+from bot.store.db import checkpoint
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -63,6 +64,11 @@ def _quarterly_step(services: Services, now: int) -> int:
     return 0
 
 
+def _checkpoint_step(services: Services, now: int) -> int:
+    checkpoint(services.db)
+    return 0
+
+
 def _campaign_step(services: Services, now: int) -> int:
     campaigns = broadcasts.load_campaigns(services.settings.content_dir)
     with services.db.atomic():
@@ -74,6 +80,7 @@ JOBS: dict[str, tuple[Step, Callable[[str], object]]] = {
     "reminder_sweep": (_reminder_step, lambda tz: IntervalTrigger(minutes=1, timezone=tz)),
     "broadcast_dispatch": (_broadcast_step, lambda tz: IntervalTrigger(minutes=1, timezone=tz)),
     "nudges": (_nudge_step, lambda tz: CronTrigger(hour=9, minute=0, timezone=tz)),
+    "checkpoint": (_checkpoint_step, lambda tz: IntervalTrigger(minutes=1, timezone=tz)),
     "prune": (_prune_step, lambda tz: CronTrigger(hour=3, minute=30, timezone=tz)),
     "campaigns": (_campaign_step, lambda tz: CronTrigger(hour=3, minute=0, timezone=tz)),
     "daily_alerts": (_alerts_step, lambda tz: CronTrigger(hour=8, minute=0, timezone=tz)),

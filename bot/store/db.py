@@ -12,6 +12,13 @@ from sqlite_utils import Database
 
 from bot.store.migrations import migrations
 
+AUTOCHECKPOINT_PAGES = 10_000
+
+
+def checkpoint(db: Database) -> None:
+    """Copy the WAL back into the database without blocking readers or writers."""
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
 
 def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     """Open (creating if needed) the database at `path` and bring its schema up to date."""
@@ -27,6 +34,9 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
         # WAL with synchronous=NORMAL keeps every committed transaction across a process crash;
         # only a power cut can lose the last few, which the platform then re-delivers.
         db.execute("PRAGMA synchronous = NORMAL")
+        # Checkpointing runs as a scheduler job once a minute (`checkpoint`), off the path of
+        # updates; the automatic one is only a safety net for a WAL that grows past ~40 MB.
+        db.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
     if migrate:
         migrations.apply(db)
     return db
