@@ -115,6 +115,8 @@ def build(services: Services) -> AsyncIOScheduler:
     """The scheduler with every job; ids are fixed and replace_existing is on, so building it
     again (a restart) never doubles a job."""
     tz = services.settings.timezone
+    # Its INFO lines ("Adding job tentatively", every run) would drown the assistant's own log.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = AsyncIOScheduler(timezone=tz)
     for job_id, (_, trigger) in JOBS.items():
         scheduler.add_job(
