@@ -15,7 +15,7 @@ from bot.engine.texts import Texts
 from bot.features import ROUTERS
 from bot.reminders import QuietHours
 from bot.store.db import open_db
-from bot.units import seed_demo
+from bot.units import commune_name, seed_demo
 from lessons.loader import load
 from lessons.model import Curriculum
 
@@ -38,13 +38,14 @@ def build(settings: Settings, *, seed: bool | None = None) -> Services:
     curriculum = load(settings.content_dir)
     seeded = 0
     if settings.demo_seed if seed is None else seed:
-        seeded = seed_demo(db, settings.content_dir, settings.commune_name)
+        seeded = seed_demo(db, settings.content_dir,
+                           commune_name(db, settings.content_dir, settings.commune_name))
     engine = Engine(
         db,
         texts,
         curriculum,
         ROUTERS,
-        commune_name=settings.commune_name,
+        commune_name=commune_name(db, settings.content_dir, settings.commune_name),
         timezone=settings.timezone,
         settings=settings,
         files_dir=settings.database_path.parent / "files",

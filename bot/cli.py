@@ -71,12 +71,13 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 def cmd_import_units(args: argparse.Namespace) -> int:
     from bot.engine.texts import Texts
     from bot.store.db import open_db
-    from bot.units import import_file
+    from bot.units import commune_name, import_file
 
     settings = _settings(args)
     db = open_db(settings.database_path)
     texts = Texts(settings.content_dir / "messages")
-    result = import_file(db, Path(args.file), texts, settings.commune_name)
+    name = commune_name(db, settings.content_dir, settings.commune_name)
+    result = import_file(db, Path(args.file), texts, name)
     for line in result.messages:
         print(line, file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
@@ -98,7 +99,7 @@ def cmd_certificate_verify(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="hocvuso", description="Trợ lý Bình dân học vụ số")
+    p = argparse.ArgumentParser(prog="hocvuso", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the assistant (web chat simulator when no token is set)")

@@ -24,7 +24,9 @@ class Settings(BaseSettings):
     port: int = 8080
     content_dir: Path = PROJECT_ROOT / "content" / "vi"
 
-    commune_name: str = "Xã Bình Minh"
+    # The commune's name until its villages are imported under it. Empty: the demo commune of
+    # content/vi/demo_units.yaml (a local trial).
+    commune_name: str | None = None
     # Seed a demo commune and villages into an empty database (a local trial).
     demo_seed: bool = True
 

@@ -154,11 +154,26 @@ def import_file(db: Database, path: Path, texts: Texts, commune_name: str) -> Im
     )
 
 
+def _demo(content_dir: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        (content_dir / "demo_units.yaml").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def commune_name(db: Database, content_dir: Path, configured: str | None) -> str:
+    """The commune's name: the one in the database, else the setting, else the demo's."""
+    commune = units.commune(db)
+    if commune is not None:
+        return commune.name
+    return configured or str(_demo(content_dir)["commune"])
+
+
 def seed_demo(db: Database, content_dir: Path, commune_name: str) -> int:
     """Create the demo commune and villages in an empty database; returns villages created."""
     if units.commune(db) is not None:
         return 0
-    data = yaml.safe_load((content_dir / "demo_units.yaml").read_text(encoding="utf-8"))
+    data = _demo(content_dir)
     rows = [
         units.VillageRow(v["name"], v["adult_population"], v["households"])
         for v in data["villages"]
