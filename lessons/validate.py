@@ -11,14 +11,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lessons.model import ALL, ASSESSMENT_QUESTIONS
+from lessons.model import ALL
 from lessons.parse import Doc, LessonFile, RawContent, lesson_paths, read_content
 from lessons.problems import Problem, display_path
 from lessons.render import ALLOWED_KEYS, SAMPLE_CONTEXT, render, template_error
 from lessons.text import fold_words
+from lessons.validate_curriculum import (
+    MAX_QUESTION,
+    CurriculumChecks,
+    is_int,
+    is_text,
+    known,
+    missing_message,
+)
 
 LESSON_ID = re.compile(r"[a-z0-9-]{1,20}")
-FAQ_ID = re.compile(r"[a-z0-9_-]{1,60}")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 HEADING = re.compile(r"#{1,6}\s")
 
@@ -37,8 +44,6 @@ LESSON_FIELDS = (
 )
 QUESTION_FIELDS = ("question", "options", "answer", "explain")
 QUESTION_OPTIONAL = ("multi",)
-FAQ_FIELDS = ("id", "question", "answer", "lesson")
-FAQ_OPTIONAL = ("keywords",)
 
 MAX_TITLE = 60
 MINUTES = (1, 10)
@@ -48,10 +53,7 @@ MIN_QUESTIONS = 3
 OPTIONS = (2, 4)
 MAX_OPTION = 60
 MAX_EXPLAIN = 200
-MAX_QUESTION = 300
-MAX_FAQ_ANSWER = 700
 LETTERS = "abcdefghij"
-
 
 
 def check(content_dir: Path, today: date | None = None) -> list[Problem]:
@@ -69,20 +71,8 @@ def faq_count(raw: RawContent) -> int:
     return sum(len(doc.data) for doc in raw.faq if isinstance(doc.data, list))
 
 
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _known(value: Any, ids: dict[str, int] | set[str]) -> bool:
-    return isinstance(value, str) and value in ids
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 @dataclass
-class _Checker:
+class _Checker(CurriculumChecks):
     raw: RawContent
     today: date
     problems: list[Problem] = field(default_factory=list)
@@ -112,106 +102,6 @@ class _Checker:
                 if topic_id not in self.used_topics:
                     self.add(self.raw.curriculum.path, line, f"topic '{topic_id}' has no lessons")
 
-    # curriculum.yaml ---------------------------------------------------------------------------
-
-    def curriculum(self, doc: Doc) -> None:
-        data = doc.data
-        if not isinstance(data, dict):
-            self.add(doc.path, doc.start, "curriculum.yaml must be a mapping of sections")
-            return
-        for name in ("framework", "core_track", "groups", "topics", "paths"):
-            if name not in data:
-                self.add(doc.path, doc.start, f"missing required field '{name}'")
-        framework = data.get("framework")
-        if isinstance(framework, dict):
-            if not _is_text(framework.get("name")):
-                self.add(doc.path, doc.line("framework"), "framework has no name")
-            self.domains = self.id_list(doc, ("framework", "domains"), ("id", "name"))
-        elif framework is not None:
-            self.add(doc.path, doc.line("framework"), "framework must have a name and domains")
-        core = data.get("core_track")
-        if core is not None and not (
-            isinstance(core, dict) and _is_text(core.get("id")) and _is_text(core.get("name"))
-        ):
-            self.add(doc.path, doc.line("core_track"), "core_track must have an id and a name")
-        self.groups = self.id_list(doc, ("groups",), ("id", "name", "address"))
-        self.topics = self.id_list(doc, ("topics",), ("id", "title"))
-        self.adaptive(doc)
-        paths = data.get("paths")
-        if paths is None:
-            return
-        if not isinstance(paths, dict):
-            self.add(doc.path, doc.line("paths"), "paths must map group ids to lists of topics")
-            return
-        for group, topics in paths.items():
-            line = doc.line("paths", group)
-            if group not in self.groups:
-                self.add(doc.path, line, f"path for unknown group '{group}'")
-            if not isinstance(topics, list):
-                self.add(doc.path, line, f"path for '{group}' must be a list of topic ids")
-                continue
-            seen: set[str] = set()
-            for index, topic in enumerate(topics):
-                item_line = doc.line("paths", group, index)
-                if not _known(topic, self.topics):
-                    self.add(doc.path, item_line, f"path for '{group}': unknown topic '{topic}'")
-                elif topic in seen:
-                    self.add(doc.path, item_line, f"path for '{group}' repeats topic '{topic}'")
-                seen.add(str(topic))
-
-    def adaptive(self, doc: Doc) -> None:
-        adaptive = doc.data.get("adaptive")
-        if adaptive is None:
-            return
-        if not isinstance(adaptive, dict):
-            self.add(doc.path, doc.line("adaptive"), "adaptive must be a mapping")
-            return
-        basics = adaptive.get("basics_first_without_smartphone")
-        if basics is not None and not _known(basics, self.topics):
-            line = doc.line("adaptive", "basics_first_without_smartphone")
-            self.add(doc.path, line, f"adaptive: unknown topic '{basics}'")
-        skips = adaptive.get("skip_first_lesson_if") or {}
-        if not isinstance(skips, dict):
-            self.add(doc.path, doc.line("adaptive"), "skip_first_lesson_if must map topics")
-            return
-        for topic, question in skips.items():
-            line = doc.line("adaptive", "skip_first_lesson_if", topic)
-            if not _known(topic, self.topics):
-                self.add(doc.path, line, f"adaptive: unknown topic '{topic}'")
-            if question not in ASSESSMENT_QUESTIONS:
-                self.add(doc.path, line, f"adaptive: unknown self-assessment question '{question}'")
-
-    def id_list(self, doc: Doc, key: tuple[str, ...], fields: tuple[str, ...]) -> dict[str, int]:
-        """Check a list of mappings with an `id` and the other `fields`; return id -> line."""
-        value: Any = doc.data
-        for part in key:
-            value = value.get(part) if isinstance(value, dict) else None
-        name = key[-1]
-        if value is None:
-            if len(key) > 1:
-                self.add(doc.path, doc.line(*key), f"missing required field '{name}'")
-            return {}
-        if not isinstance(value, list):
-            self.add(doc.path, doc.line(*key), f"{name} must be a list")
-            return {}
-        ids: dict[str, int] = {}
-        for index, item in enumerate(value):
-            line = doc.line(*key, index)
-            if not isinstance(item, dict):
-                self.add(doc.path, line, f"each entry of {name} needs {', '.join(fields)}")
-                continue
-            for required in fields:
-                if not _is_text(item.get(required)):
-                    self.add(doc.path, line, f"{name} entry has no '{required}'")
-            item_id: Any = item.get("id")
-            if not _is_text(item_id):
-                continue
-            if item_id in ids:
-                self.add(doc.path, line, f"duplicate id '{item_id}' in {name}")
-            else:
-                ids[item_id] = line
-        return ids
-
     # lessons -----------------------------------------------------------------------------------
 
     def lesson(self, lesson: LessonFile) -> None:
@@ -225,33 +115,33 @@ class _Checker:
                 self.add(path, doc.line(key), f"unknown field '{key}'")
         for name in LESSON_FIELDS:
             if name not in data:
-                self.add(path, 1, _missing_message(name))
+                self.add(path, 1, missing_message(name))
         self.lesson_id(doc, data.get("id"))
         lesson_id: str = data["id"] if isinstance(data.get("id"), str) else path.stem
 
         title = data.get("title")
-        if "title" in data and not _is_text(title):
+        if "title" in data and not is_text(title):
             self.add(path, doc.line("title"), "title must be text")
         elif isinstance(title, str) and len(title) > MAX_TITLE:
             self.add(path, doc.line("title"), f"title is {len(title)} characters; at most 60")
 
         topic: Any = data.get("topic")
-        if "topic" in data and not _known(topic, self.topics):
+        if "topic" in data and not known(topic, self.topics):
             self.add(path, doc.line("topic"), f"unknown topic '{topic}'")
         if isinstance(topic, str):
             self.used_topics.add(topic)
         domain = data.get("domain")
-        if "domain" in data and not _known(domain, self.domains):
+        if "domain" in data and not known(domain, self.domains):
             self.add(path, doc.line("domain"), f"unknown domain '{domain}'")
 
         self.audience(doc, data)
         minutes: Any = data.get("minutes")
-        if "minutes" in data and not (_is_int(minutes) and MINUTES[0] <= minutes <= MINUTES[1]):
+        if "minutes" in data and not (is_int(minutes) and MINUTES[0] <= minutes <= MINUTES[1]):
             self.add(path, doc.line("minutes"), f"minutes must be from 1 to 10, not {minutes!r}")
         order: Any = data.get("order")
-        if "order" in data and not (_is_int(order) and order >= 1):
+        if "order" in data and not (is_int(order) and order >= 1):
             self.add(path, doc.line("order"), f"order must be a whole number from 1, not {order!r}")
-        elif _is_int(order) and isinstance(topic, str):
+        elif is_int(order) and isinstance(topic, str):
             other = self.orders.setdefault((topic, order), lesson_id)
             if other != lesson_id:
                 self.add(
@@ -288,7 +178,7 @@ class _Checker:
             self.add(doc.path, doc.line("audience"), "audience must be [all] or a list of groups")
             return
         for index, item in enumerate(items):
-            if item != ALL and not _known(item, self.groups):
+            if item != ALL and not known(item, self.groups):
                 line = doc.line("audience", index) if items is value else doc.line("audience")
                 self.add(doc.path, line, f"unknown audience '{item}' (use 'all' or a group id)")
 
@@ -311,14 +201,14 @@ class _Checker:
             return
         sources = data["sources"]
         if not isinstance(sources, list) or not sources:
-            self.add(doc.path, doc.line("sources"), _missing_message("sources"))
+            self.add(doc.path, doc.line("sources"), missing_message("sources"))
             return
         for index, source in enumerate(sources):
             line = doc.line("sources", index)
             if not isinstance(source, dict):
                 self.add(doc.path, line, "a source needs a title and a url")
                 continue
-            if not _is_text(source.get("title")):
+            if not is_text(source.get("title")):
                 self.add(doc.path, line, "source has no title")
             url = source.get("url")
             if not isinstance(url, str) or not url.startswith("https://"):
@@ -405,7 +295,7 @@ class _Checker:
             if value is None:
                 return
         line = doc.line(*key)
-        if not _is_text(value):
+        if not is_text(value):
             self.add(doc.path, line, f"{what} must be text")
             return
         error = template_error(value)
@@ -429,7 +319,7 @@ class _Checker:
         for index, option in enumerate(options):
             line = doc.line(*where, "options", index)
             label = f"question {number}, option {index + 1}"
-            if not (isinstance(option, str) or _is_int(option)) or not str(option).strip():
+            if not (isinstance(option, str) or is_int(option)) or not str(option).strip():
                 self.add(path, line, f"{label} must be text (put it in quotes)")
                 continue
             text = str(option)
@@ -460,11 +350,11 @@ class _Checker:
             message = f"question {number}: several answers {answer} need 'multi: true'"
             self.add(path, line, message)
             return
-        if multi and (len(values) < 2 or not all(_is_int(v) for v in values)):
+        if multi and (len(values) < 2 or not all(is_int(v) for v in values)):
             message = f"question {number}: with 'multi: true' answer must list 2 or more numbers"
             self.add(path, line, message)
             return
-        if not multi and not _is_int(answer):
+        if not multi and not is_int(answer):
             message = f"question {number}: answer must be one option number, not {answer!r}"
             self.add(path, line, message)
             return
@@ -475,63 +365,9 @@ class _Checker:
                 message = f"question {number}: answer {value} is not an option (1 to {count})"
                 self.add(path, line, message)
 
-    # FAQ ---------------------------------------------------------------------------------------
-
-    def faq_file(self, doc: Doc, lessons: set[str]) -> None:
-        path = doc.path
-        if self.raw.curriculum is not None and path.stem not in self.topics:
-            self.add(path, 1, f"FAQ file name '{path.name}' is not a topic id")
-        if doc.data is None:
-            return
-        if not isinstance(doc.data, list):
-            self.add(path, doc.start, "an FAQ file must be a list of entries ('- id: ...')")
-            return
-        for index, entry in enumerate(doc.data):
-            self.faq_entry(doc, index, entry, lessons)
-
-    def faq_entry(self, doc: Doc, index: int, entry: Any, lessons: set[str]) -> None:
-        path, line = doc.path, doc.line(index)
-        if not isinstance(entry, dict):
-            self.add(path, line, "an FAQ entry needs id, question, answer and lesson")
-            return
-        for key in entry:
-            if key not in FAQ_FIELDS + FAQ_OPTIONAL:
-                self.add(path, doc.line(index, key), f"unknown field '{key}'")
-        for name in FAQ_FIELDS:
-            if name not in entry or entry[name] is None:
-                self.add(path, line, f"missing required field '{name}'")
-        faq_id = entry.get("id")
-        if faq_id is not None:
-            id_line = doc.line(index, "id")
-            if not isinstance(faq_id, str) or not FAQ_ID.fullmatch(faq_id):
-                message = f"FAQ id {faq_id!r} must be ASCII: a-z, 0-9, '-' and '_'"
-                self.add(path, id_line, message)
-            else:
-                first = self.faq_ids.setdefault(faq_id, f"{display_path(path)}:{id_line}")
-                if first != f"{display_path(path)}:{id_line}":
-                    self.add(path, id_line, f"duplicate FAQ id '{faq_id}' (also at {first})")
-        self.template_text(doc, (index, "question"), "question", MAX_QUESTION)
-        self.template_text(doc, (index, "answer"), "answer", MAX_FAQ_ANSWER)
-        lesson = entry.get("lesson")
-        if lesson is not None and not _known(lesson, lessons):
-            self.add(path, doc.line(index, "lesson"), f"unknown lesson '{lesson}'")
-        keywords = entry.get("keywords")
-        if keywords is not None and not (
-            isinstance(keywords, list) and all(_is_text(k) for k in keywords)
-        ):
-            self.add(path, doc.line(index, "keywords"), "keywords must be a list of words")
-
 
 _KEYS_HINT = f" (template keys: {', '.join(ALLOWED_KEYS)})"
 
 
 def _count(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
-
-
-def _missing_message(name: str) -> str:
-    if name == "sources":
-        return "missing sources: list at least one, with a title and an https:// url"
-    if name == "reviewed":
-        return "missing reviewed date (YYYY-MM-DD)"
-    return f"missing required field '{name}'"
