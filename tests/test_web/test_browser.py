@@ -2,69 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from aiohttp import web
 from playwright.sync_api import expect
 
-from bot.app import Services, web_app
+from bot.app import Services
+from tests.browser import ARTIFACTS, chromium, serve_in_thread
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 def server(services: Services) -> Iterator[str]:
-    """The real app on a loopback port, in its own thread and event loop."""
-    port = _free_port()
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(web_app(services), access_log=None)
-    started = threading.Event()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert started.wait(10)
-    yield f"http://127.0.0.1:{port}"
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
-    loop.close()
+    with serve_in_thread(services) as url:
+        yield url
 
 
 @pytest.fixture
 def page(server: str):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 400, "height": 820}, locale="vi-VN")
-        page = context.new_page()
-        yield page
-        browser.close()
+        yield context.new_page()
 
 
 def _chip(page, label: str):
@@ -72,23 +31,7 @@ def _chip(page, label: str):
 
 
 def test_onboarding_by_tapping(page, server: str, services: Services) -> None:
-    page.goto(server + "/")
-    page.get_by_text("Xin chào").first.wait_for()
-    _chip(page, "Đồng ý").first.click()
-    page.get_by_text("Trợ lý nên gọi").wait_for()
-    page.fill("#text", "Tư")
-    page.click("#send")
-    _chip(page, "Thôn Đông").click()
-    page.get_by_text("sinh năm nào").wait_for()
-    page.fill("#text", "1850")
-    page.keyboard.press("Enter")
-    page.get_by_text('"1850" chưa phải là năm sinh').wait_for()
-    page.fill("#text", "1956")
-    page.keyboard.press("Enter")
-    _chip(page, "Người cao tuổi").click()
-    for answer in ("Có", "Chưa", "Không rõ", "Chưa"):
-        page.get_by_text("Không rõ").last.wait_for()
-        _chip(page, answer).first.click()
+    _onboard(page, server, bad_year="1850")
     page.get_by_text("Xong rồi! Cảm ơn Tư.").wait_for()
     page.get_by_text("Bác muốn làm gì?").wait_for()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -114,7 +57,7 @@ def test_user_text_is_shown_as_text_not_html(page, server: str) -> None:
     assert page.locator("#log img").count() == 0
 
 
-def _onboard(page, server: str) -> None:
+def _onboard(page, server: str, bad_year: str | None = None) -> None:
     page.goto(server + "/")
     _chip(page, "Đồng ý").first.click()
     page.get_by_text("Trợ lý nên gọi").wait_for()
@@ -122,6 +65,10 @@ def _onboard(page, server: str) -> None:
     page.keyboard.press("Enter")
     _chip(page, "Thôn Đông").click()
     page.get_by_text("sinh năm nào").wait_for()
+    if bad_year:
+        page.fill("#text", bad_year)
+        page.keyboard.press("Enter")
+        page.get_by_text(f'"{bad_year}" chưa phải là năm sinh').wait_for()
     page.fill("#text", "1956")
     page.keyboard.press("Enter")
     _chip(page, "Người cao tuổi").click()
