@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import hmac
 import logging
 import re
@@ -40,6 +39,7 @@ from bot.channels.telegram import (
     membership,
     to_incoming,
 )
+from bot.channels.webhooks import webhook_secret, webhook_url
 from bot.config import Settings
 from bot.delivery.policy import Rate, RetryPolicy
 from bot.delivery.telegram import CHAT_RATE, TelegramSender
@@ -67,22 +67,6 @@ def make_bot(settings: Settings) -> Bot:
     return Bot(token=settings.telegram_bot_token.get_secret_value(), session=session)
 
 
-def webhook_url(settings: Settings) -> str | None:
-    """WEBHOOK_URL is this server's public root; Telegram posts to its /webhook/telegram."""
-    if not settings.webhook_url:
-        return None
-    return settings.webhook_url.rstrip("/") + WEBHOOK_PATH
-
-
-def webhook_secret(settings: Settings) -> str:
-    """WEBHOOK_SECRET, or one derived from the token (stable across restarts, never logged)."""
-    if settings.webhook_secret is not None:
-        return settings.webhook_secret.get_secret_value()
-    assert settings.telegram_bot_token is not None
-    token = settings.telegram_bot_token.get_secret_value().encode()
-    return hmac.new(token, b"hocvuso telegram webhook", hashlib.sha256).hexdigest()
-
-
 class TelegramChannel:
     def __init__(
         self,
@@ -98,8 +82,8 @@ class TelegramChannel:
         self.db = services.db
         self.texts = services.texts
         self.bot = bot or make_bot(settings)
-        self.webhook_url = webhook_url(settings)
-        self.secret = webhook_secret(settings)
+        self.webhook_url = webhook_url(settings, WEBHOOK_PATH)
+        self.secret = webhook_secret(settings, settings.telegram_bot_token, "telegram")
         if self.webhook_url and not _SECRET_OK.fullmatch(self.secret):
             raise SystemExit(self.texts.render("telegram.bad_secret"))
         self.poll_timeout = poll_timeout

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import hmac
 import logging
 import time
@@ -25,9 +24,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.app import Services
+from bot.channels.webhooks import webhook_secret, webhook_url
 from bot.channels.zalo import to_incoming, unwrap
 from bot.channels.zalo_api import ZaloApi, ZaloError
-from bot.config import Settings
 from bot.delivery.policy import Rate, RetryPolicy
 from bot.delivery.worker import OutboxWorker
 from bot.delivery.zalo import CHAT_RATE, QUOTA_WAIT, ZaloSender
@@ -45,22 +44,6 @@ POLL_TIMEOUT = 30
 REQUEST_TIMEOUT = 20.0
 MAX_POLL_BACKOFF = 30.0
 MAX_STORE_RETRY = 30.0
-
-
-def webhook_url(settings: Settings) -> str | None:
-    """WEBHOOK_URL is this server's public root; Zalo posts to its /webhook/zalo."""
-    if not settings.webhook_url:
-        return None
-    return settings.webhook_url.rstrip("/") + WEBHOOK_PATH
-
-
-def webhook_secret(settings: Settings) -> str:
-    """WEBHOOK_SECRET, or one derived from the token (stable across restarts, never logged)."""
-    if settings.webhook_secret is not None:
-        return settings.webhook_secret.get_secret_value()
-    assert settings.zalo_bot_token is not None
-    token = settings.zalo_bot_token.get_secret_value().encode()
-    return hmac.new(token, b"hocvuso zalo webhook", hashlib.sha256).hexdigest()
 
 
 class ZaloChannel:
@@ -83,8 +66,8 @@ class ZaloChannel:
             settings.zalo_api_base,
             request_timeout=REQUEST_TIMEOUT,
         )
-        self.webhook_url = webhook_url(settings)
-        self.secret = webhook_secret(settings)
+        self.webhook_url = webhook_url(settings, WEBHOOK_PATH)
+        self.secret = webhook_secret(settings, settings.zalo_bot_token, "zalo")
         if self.webhook_url and len(self.secret) not in SECRET_LENGTHS:
             raise SystemExit(self.texts.render("zalo.bad_secret"))
         self.poll_timeout = poll_timeout
