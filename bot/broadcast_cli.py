@@ -8,6 +8,8 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlite_utils import Database
+
 from bot import broadcasts
 from bot.config import Settings
 from bot.engine.texts import Texts
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     now = int(time.time())
 
     def say(key: str, *, error: bool = False, **values: object) -> None:
-        print(texts.render(f"cli.{key}", **values), file=sys.stderr if error else sys.stdout)
+        _say(texts, key, error=error, **values)
 
     if args.broadcast_command == "list":
         items = broadcasts.list_broadcasts(db)
@@ -91,10 +93,24 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    return _create(args, db, texts, settings, tz, now, say)
+    return _create(args, db, texts, settings, tz, now)
 
 
-def _create(args, db, texts, settings, tz, now, say) -> int:  # type: ignore[no-untyped-def]
+def _say(texts: Texts, key: str, *, error: bool = False, **values: object) -> None:
+    print(texts.render(f"cli.{key}", **values), file=sys.stderr if error else sys.stdout)
+
+
+def _create(
+    args: argparse.Namespace,
+    db: Database,
+    texts: Texts,
+    settings: Settings,
+    tz: ZoneInfo,
+    now: int,
+) -> int:
+    def say(key: str, *, error: bool = False, **values: object) -> None:
+        _say(texts, key, error=error, **values)
+
     try:
         target = broadcasts.Target.parse(args.target)
     except ValueError:

@@ -23,9 +23,7 @@ def _when(ctx: Context, ts: int | None) -> str:
 
 
 def _answer(ctx: Context, value: int | None) -> str:
-    key = {1: "answer_yes", 0: "answer_no"}.get(
-        value if value is not None else -1, "answer_unknown"
-    )
+    key = {1: "answer_yes", 0: "answer_no"}.get(value, "answer_unknown")  # type: ignore[arg-type]
     return ctx.t(f"privacy.{key}")
 
 

@@ -16,6 +16,7 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from bot.app import Services
     from bot.engine.texts import Texts
+    from bot.store.officials import Official
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,40}$")
 
@@ -128,6 +129,19 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _official(services: Services, username: str) -> Official | None:
+    """The official with this username, or None after saying so on stderr."""
+    from bot.store import officials
+
+    official = officials.by_username(services.db, username.strip().lower())
+    if official is None:
+        print(
+            services.texts.render("officials.cli_unknown_official", username=username),
+            file=sys.stderr,
+        )
+    return official
+
+
 def _village_name(services: Services, unit_id: int | None) -> str:
     from bot.store import units
 
@@ -138,15 +152,11 @@ def _village_name(services: Services, unit_id: int | None) -> str:
 def cmd_set_role(args: argparse.Namespace) -> int:
     from bot import officials as accounts
     from bot.app import build
-    from bot.store import officials
 
     services = build(_settings(args))
     texts = services.texts
-    official = officials.by_username(services.db, args.username.strip().lower())
+    official = _official(services, args.username)
     if official is None:
-        print(
-            texts.render("officials.cli_unknown_official", username=args.username), file=sys.stderr
-        )
         return 1
     if (args.role == "village") != (args.village is not None):
         print(texts.render("officials.cli_village_needed"), file=sys.stderr)
@@ -170,15 +180,11 @@ def cmd_set_role(args: argparse.Namespace) -> int:
 def cmd_link_code(args: argparse.Namespace) -> int:
     from bot import officials as accounts
     from bot.app import build
-    from bot.store import officials
 
     services = build(_settings(args))
     texts = services.texts
-    official = officials.by_username(services.db, args.username.strip().lower())
+    official = _official(services, args.username)
     if official is None:
-        print(
-            texts.render("officials.cli_unknown_official", username=args.username), file=sys.stderr
-        )
         return 1
     code = accounts.new_link_code(services.db, official.id, int(time.time()), "cli")
     print(texts.render("officials.cli_link_code", username=official.username, code=code))
