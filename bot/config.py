@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     # No reminder, nudge or broadcast is sent between these local times ("HH:MM").
     quiet_hours_start: str = Field(default="21:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     quiet_hours_end: str = Field(default="06:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # The anonymous web chat simulator on "/": on by default only when no platform token is set.
+    # Set true for a kiosk (a shared screen at the commune service centre), false to turn it off.
+    webchat_enabled: bool | None = None
+    # Web chat learners count in official numbers only in kiosk mode, as assisted at the centre.
+    webchat_kiosk: bool = False
     log_json: bool = False
     log_level: str = "INFO"
 
@@ -74,3 +79,10 @@ class Settings(BaseSettings):
     @property
     def has_platform_token(self) -> bool:
         return self.telegram_bot_token is not None or self.zalo_bot_token is not None
+
+    @property
+    def webchat_on(self) -> bool:
+        """Whether "/" serves the web chat: as set, else only when no platform token is set."""
+        if self.webchat_enabled is not None:
+            return self.webchat_enabled
+        return not self.has_platform_token or self.webchat_kiosk

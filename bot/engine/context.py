@@ -36,6 +36,9 @@ class Context:
             "Goi": goi[:1].upper() + goi[1:],
             "ten": self.user.display_name or "",
             "xa": self.engine.commune_name,
+            # Whether this channel shows buttons: templates say "bấm" where it does and "gõ số"
+            # where options come as numbered lines (console, Zalo).
+            "co_nut": self.engine.channel_has_buttons(self.incoming.channel),
         }
 
     def t(self, key: str, **values: Any) -> str:
@@ -49,15 +52,26 @@ class Context:
         key: str,
         buttons: list[list[Button]] | None = None,
         image: str | None = None,
+        *,
+        expects: str | None = None,
         **values: Any,
     ) -> None:
         self.replies.append(
-            Reply(self.t(key, **values), tuple(tuple(row) for row in buttons or ()), image)
+            Reply(
+                self.t(key, **values),
+                tuple(tuple(row) for row in buttons or ()),
+                image,
+                expects=expects,
+            )
         )
 
-    def say_text(self, text: str, buttons: list[list[Button]] | None = None) -> None:
+    def say_text(
+        self, text: str, buttons: list[list[Button]] | None = None, *, expects: str | None = None
+    ) -> None:
         """A reply whose text is already rendered (e.g. a lesson step)."""
-        self.replies.append(Reply(text, tuple(tuple(row) for row in buttons or ())))
+        self.replies.append(
+            Reply(text, tuple(tuple(row) for row in buttons or ()), expects=expects)
+        )
 
     def set_state(self, state: str | None, **data: Any) -> None:
         self.user.state = state

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 ELDER_AGE = 55
 YOUTH_AGE = 22
+# Channels whose messages carry buttons; the others (console, Zalo) show numbered lines.
+BUTTON_CHANNELS = frozenset({"telegram", "webchat"})
 
 
 def last_buttons(replies: list[Reply]) -> list[list[list[str]]]:
@@ -82,6 +84,10 @@ class Engine:
 
     def entry(self, name: str) -> Handler:
         return self.routes.entries[name]
+
+    @staticmethod
+    def channel_has_buttons(channel: str) -> bool:
+        return channel in BUTTON_CHANNELS
 
     def local_now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), self.tz)

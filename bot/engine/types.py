@@ -28,6 +28,9 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     image: str | None = None
+    # What kind of answer the buttons wait for: "choice" (any one of them) or "yes_no" (the first
+    # button is yes, the second no), so typed "ok", "co", "ko" answer a yes/no question.
+    expects: str | None = None
 
     def payloads(self) -> list[str]:
         return [b.payload for row in self.buttons for b in row]
@@ -38,6 +41,8 @@ class Reply:
             body["buttons"] = [[[b.label, b.payload] for b in row] for row in self.buttons]
         if self.image:
             body["image"] = self.image
+        if self.expects:
+            body["expects"] = self.expects
         return body
 
     @classmethod
@@ -46,7 +51,9 @@ class Reply:
             tuple(Button(label, payload) for label, payload in row)
             for row in body.get("buttons", [])
         )
-        return cls(text=body["text"], buttons=rows, image=body.get("image"))
+        return cls(
+            text=body["text"], buttons=rows, image=body.get("image"), expects=body.get("expects")
+        )
 
 
 @dataclass(frozen=True)
