@@ -48,7 +48,7 @@ def _alerts_step(services: Services, now: int) -> int:
     return 0  # one pass a day: each alert is recorded as sent, so a rerun sends nothing
 
 
-RETENTION_DAYS = 30
+RETENTION_DAYS = outbox.KEEP_DAYS
 
 
 def _prune_step(services: Services, now: int) -> int:

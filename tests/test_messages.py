@@ -11,6 +11,21 @@ from tests.conftest import CONTENT
 
 # Realistic values for every variable a template may use. A new variable must be added here.
 SAMPLE: dict[str, Any] = {
+    "backup_days": 14,
+    "answered": 12,
+    "right": 9,
+    "my_certificates": [
+        {
+            "topic": "VNeID và định danh điện tử",
+            "issued_at": "09:30 01/12/2026",
+            "code": "K7QX-9MPD",
+        }
+    ],
+    "reminder": "lúc 19:00, mọi ngày",
+    "messages_kept": 23,
+    "oldest_message": "08:00 05/11/2026",
+    "retention_days": 30,
+    "erased_count": 1,
     "goi": "bác",
     "Goi": "Bác",
     "ten": "Tư",

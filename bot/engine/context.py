@@ -27,6 +27,9 @@ class Context:
     replies: list[Reply] = field(default_factory=list)
     # Set when this update erased the user (privacy): nothing more is saved for them.
     erased: bool = False
+    # Set when this update erased someone: after the commit the WAL is truncated, so no old copy
+    # of their rows stays on disk.
+    wipe_after_commit: bool = False
 
     def values(self) -> dict[str, Any]:
         """Template values every message may use: how to address the user, name, commune."""

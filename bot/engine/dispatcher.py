@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from bot import erasure
 from bot.engine.context import Context
 from bot.engine.router import Handler, Router, Routes
 from bot.engine.texts import Texts
@@ -141,14 +142,19 @@ class Engine:
                 users.save(self.db, user)
             user_id = None if ctx.erased else user.id
             for reply in ctx.replies:
+                body = reply.to_dict()
+                if ctx.erased:
+                    body["forget"] = True  # the goodbye leaves no row once delivered
                 outbox.enqueue(
                     self.db,
                     channel=incoming.channel,
                     chat_id=incoming.chat_id,
                     user_id=user_id,
-                    body=reply.to_dict(),
+                    body=body,
                     now=now,
                 )
+        if ctx.wipe_after_commit:
+            erasure.wipe_freed(self.db)
         return Outcome(ctx.replies)
 
     def push(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -89,3 +90,16 @@ class Routes:
             routes.anytime |= router.anytime
             routes.free_text |= router.free_text
         return routes
+
+
+def personal(handler: Handler) -> Handler:
+    """A handler whose answer is one person's own data (their data, progress, mentees, a report):
+    in a group chat it only asks them to write to the assistant privately."""
+
+    @functools.wraps(handler)
+    def only_in_private(ctx: Context) -> None:
+        if ctx.incoming.extra.get("group"):
+            return ctx.say("privacy.private_only")
+        return handler(ctx)
+
+    return only_in_private

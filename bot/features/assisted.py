@@ -328,7 +328,7 @@ def _erase(ctx: Context) -> None:
     if learner is None or not learner.assisted:
         return ctx.run("help.stale")
     erase_person(ctx, learner.id, actor_user_id=ctx.user.id)
-    ctx.say("mentors.assisted_erased", name=learner.name)
+    ctx.say("mentors.assisted_erased")
     ctx.run("menu.mentor")
 
 

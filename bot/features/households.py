@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot import invites
 from bot.engine.context import Context
-from bot.engine.router import Router
+from bot.engine.router import Router, personal
 from bot.features.invites import claim, lookup, named, offer_buttons, share_values
 from bot.features.mentors import show_detail, village_name
 from bot.store import audit
@@ -58,6 +58,7 @@ def _code(ctx: Context, household: Household, *, renew: bool = False) -> Invite:
 
 @router.entry("menu.household")
 @router.command("giadinh")
+@personal
 def show(ctx: Context) -> None:
     if ctx.user.onboarded_at is None:
         return ctx.run("onboarding.resume")
@@ -100,6 +101,7 @@ def show(ctx: Context) -> None:
 
 
 @router.payload("hh")
+@personal
 def household_button(ctx: Context) -> None:
     if ctx.user.onboarded_at is None:
         return ctx.run("onboarding.resume")

@@ -7,7 +7,7 @@ Payloads: me:l (ask to leave) · me:y (leave); both only ever about the user's o
 from __future__ import annotations
 
 from bot.engine.context import Context
-from bot.engine.router import Router
+from bot.engine.router import Router, personal
 from bot.features.invites import claim, named, offer_buttons
 from bot.features.mentors import village_name
 from bot.store import audit, users
@@ -90,6 +90,7 @@ def accept_mentee(ctx: Context) -> None:
 
 @router.entry("menu.my_mentor")
 @router.command("nguoihuongdan")
+@personal
 def my_mentor(ctx: Context) -> None:
     if ctx.user.onboarded_at is None:
         return ctx.run("onboarding.resume")
@@ -112,6 +113,7 @@ def my_mentor(ctx: Context) -> None:
 
 
 @router.payload("me")
+@personal
 def mentee_button(ctx: Context) -> None:
     """me:l ask to leave · me:y leave. Only ever about the user's own mentor."""
     mentor = store.mentor_of(ctx.db, ctx.user.id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bot import invites
 from bot.engine.context import Context
-from bot.engine.router import Router
+from bot.engine.router import Router, personal
 from bot.engine.types import Button
 from bot.features.invites import claim, day_text, named, offer_buttons, share_values
 from bot.store import audit, progress, units
@@ -78,6 +78,7 @@ def village_name(ctx: Context, unit_id: int | None) -> str:
 
 @router.entry("menu.mentor")
 @router.command("daisuso")
+@personal
 def show(ctx: Context) -> None:
     if ctx.user.onboarded_at is None:
         return ctx.run("onboarding.resume")
@@ -241,6 +242,7 @@ def show_code(ctx: Context, *, renew: bool = False) -> None:
 
 
 @router.payload("mt")
+@personal
 def mentor_button(ctx: Context) -> None:
     """mt:l:<page> list · mt:d:<id> one mentee · mt:i my code for mentees · mt:in a new one."""
     if not require_mentor(ctx):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot import officials as accounts
 from bot.config import PROJECT_ROOT
 from bot.engine.context import Context
-from bot.engine.router import Router
+from bot.engine.router import Router, personal
 from bot.reports import model
 from bot.reports.columns import display_name, fmt
 from bot.reports.periods import quarter_of
@@ -24,6 +24,7 @@ def _pct(ctx: Context, value: float | None) -> str:
 
 
 @router.command("baocao")
+@personal
 def report_command(ctx: Context) -> None:
     official = officials.by_user(ctx.db, ctx.user.id)
     if ctx.args:

@@ -7,11 +7,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.certificates import image_path
+from bot import erasure
 from bot.engine.context import Context
-from bot.engine.router import Router
+from bot.engine.router import Router, personal
+from bot.features import reminders
 from bot.features.profile import group_name
-from bot.store import assessments, audit, certificates, households, mentors, progress, units, users
+from bot.store import (
+    answers,
+    assessments,
+    certificates,
+    households,
+    mentors,
+    outbox,
+    progress,
+    units,
+)
 
 router = Router("privacy")
 
@@ -29,7 +39,10 @@ def _answer(ctx: Context, value: int | None) -> str:
 
 @router.entry("privacy.my_data")
 @router.command("dulieucuatoi")
+@personal
 def my_data(ctx: Context) -> None:
+    """Every category of what is kept about the person, and none of the ids that work as a key
+    (the web chat's cookie, a platform id)."""
     user = ctx.user
     if user.consent_at is None:
         return ctx.say("privacy.my_data_none")
@@ -45,10 +58,20 @@ def my_data(ctx: Context) -> None:
     ]
     counts = progress.count_for_user(ctx.db, user.id)
     mentor, home = mentors.mentor_of(ctx.db, user.id), households.of_user(ctx.db, user.id)
+    answered, right = answers.count_for_user(ctx.db, user.id)
+    kept, oldest = outbox.kept_for_user(ctx.db, user.id)
+    reminder = ""
+    if not user.reminders_off and user.reminder_minute is not None:
+        reminder = ctx.t(
+            "privacy.reminder_at",
+            time=reminders.clock_text(user.reminder_minute),
+            days=reminders.days_text(ctx, user.reminder_days),
+        )
     ctx.say(
         "privacy.my_data",
-        channel=user.channel,
-        external_id=user.external_id,
+        channel=ctx.t(f"privacy.channel_{user.channel}")
+        if f"privacy.channel_{user.channel}" in ctx.engine.texts.sources
+        else user.channel,
         ten_luu=user.display_name or unknown,
         village=unit.name if unit else unknown,
         birth_year=user.birth_year or unknown,
@@ -61,20 +84,33 @@ def my_data(ctx: Context) -> None:
         assessments=taken,
         lessons_done=counts.get("passed", 0),
         lessons_open=sum(n for status, n in counts.items() if status != "passed"),
+        answered=answered,
+        right=right,
+        my_certificates=[
+            {"topic": c.topic_title, "issued_at": _when(ctx, c.issued_at), "code": c.code}
+            for c in certificates.for_user(ctx.db, user.id)
+        ],
+        reminder=reminder,
+        messages_kept=kept,
+        oldest_message=_when(ctx, oldest) if oldest else "",
+        retention_days=outbox.KEEP_DAYS,
     )
 
 
 @router.command("xoadulieu")
+@personal
 def ask_delete(ctx: Context) -> None:
     if ctx.user.consent_at is None and ctx.user.onboarded_at is None:
         return ctx.say("privacy.nothing_to_delete")
     ctx.say(
         "privacy.confirm_delete",
         [[ctx.button("buttons.confirm_delete", "x:y"), ctx.button("buttons.keep_data", "x:n")]],
+        expects="yes_no",
     )
 
 
 @router.payload("x")
+@personal
 def confirm_delete(ctx: Context) -> None:
     if ctx.args != ["y"]:
         ctx.say("privacy.kept")
@@ -82,19 +118,27 @@ def confirm_delete(ctx: Context) -> None:
             ctx.run("menu")
         return
     # Say goodbye with the address the user knew, then forget them.
-    ctx.say("privacy.deleted")
+    ctx.say("privacy.deleted", backup_days=_backup_days(ctx))
     erase_person(ctx, ctx.user.id)
     ctx.erased = True
 
 
+def _backup_days(ctx: Context) -> int:
+    """How long nightly backups may still hold a copy: one a night, the newest BACKUP_KEEP."""
+    settings = ctx.engine.settings
+    return int(getattr(settings, "backup_keep", 14))
+
+
 def erase_person(ctx: Context, user_id: int, *, actor_user_id: int | None = None) -> None:
-    """Forget someone (the user, or an assisted learner at their mentor's request): finished
-    lessons stay as anonymous per-village counts; mentor links and household membership go with
-    the rows (users.erase)."""
-    progress.anonymize_for_user(ctx.db, user_id)
-    for cert in certificates.for_user(ctx.db, user_id):
-        image_path(ctx.engine.files_dir, cert.code).unlink(missing_ok=True)
-    audit.record(
-        ctx.db, ctx.now, "user.erased", actor_user_id=actor_user_id, subject=f"user:{user_id}"
+    """Forget someone (the user, or an assisted learner at their mentor's request): see
+    bot/erasure.py for everything that goes."""
+    erasure.erase_user(
+        ctx.db,
+        user_id,
+        files_dir=ctx.engine.files_dir,
+        now=ctx.now,
+        replacement=ctx.t("privacy.erased_person"),
+        actor_user_id=actor_user_id,
+        ledger=erasure.Ledger.of(ctx.db),
     )
-    users.erase(ctx.db, user_id)
+    ctx.wipe_after_commit = True

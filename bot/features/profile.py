@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.context import Context
-from bot.engine.router import Router
+from bot.engine.router import Router, personal
 from bot.features import onboarding
 from bot.store import assessments, units
 
@@ -24,6 +24,7 @@ def group_name(ctx: Context, group_id: str | None) -> str:
 
 @router.entry("menu.profile")
 @router.entry("profile.show")
+@personal
 def show(ctx: Context) -> None:
     user = ctx.user
     unit = units.get(ctx.db, user.unit_id) if user.unit_id else None
@@ -49,6 +50,7 @@ def show(ctx: Context) -> None:
 
 
 @router.payload("p")
+@personal
 def edit(ctx: Context) -> None:
     code = ctx.args[0] if ctx.args else ""
     if ctx.user.onboarded_at is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.engine.context import Context
-from bot.engine.router import Router
+from bot.engine.router import Router, personal
 from bot.features.learning import next_lesson_id
 from bot.store import certificates, progress
 
@@ -26,6 +26,7 @@ def streak(days: list[str], today: date) -> int:
 
 
 @router.entry("menu.progress")
+@personal
 def show(ctx: Context) -> None:
     curriculum = ctx.engine.curriculum
     rows = progress.for_user(ctx.db, ctx.user.id)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.erasure import Ledger
 from bot.ops import OpsError
 from bot.store import maintenance
 
@@ -101,6 +102,9 @@ def make_backup(
         raise OpsError("ops.backup_failed", path=database_path, reason=str(exc)) from exc
     finally:
         partial.unlink(missing_ok=True)
+    # The erasure ledger goes with the backups, so a restore after losing the disk still
+    # erases again the people who asked to be forgotten.
+    Ledger.beside(database_path).copy_to(Ledger.in_backups(out_dir))
     removed = rotate(out_dir, keep)
     result = BackupResult(
         path=final,

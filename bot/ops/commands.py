@@ -52,7 +52,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     setup_logging(settings)
     texts = Texts(settings.content_dir / "messages")
     try:
-        result = restore(Path(args.file), settings.database_path, force=args.force)
+        result = restore(
+            Path(args.file),
+            settings.database_path,
+            force=args.force,
+            replacement=texts.render("privacy.erased_person"),
+        )
     except OpsError as error:
         return _fail(texts, error)
     print(
@@ -65,6 +70,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     )
     if result.before_restore is not None:
         print(texts.render("ops.restore_kept_old", path=result.before_restore))
+    if result.erased_again:
+        print(texts.render("ops.restore_erased_again", erased_count=result.erased_again))
     return 0
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot import erasure
 from bot.ops import OpsError
 from bot.ops.backup import fsync_path
 from bot.ops.lock import instance_lock
@@ -39,6 +40,7 @@ class RestoreResult:
     path: Path
     before_restore: Path | None
     counts: dict[str, int]
+    erased_again: int = 0  # people the erasure ledger named, erased again from the backup
 
 
 def known_migrations() -> list[str]:
@@ -79,7 +81,10 @@ def restore(
     *,
     force: bool = False,
     clock: Callable[[], float] = time.time,
+    replacement: str = "",
 ) -> RestoreResult:
+    """`replacement` stands for an erased person's name in messages still waiting in the
+    restored outbox (the caller renders it from content/vi)."""
     if not backup.is_file():
         raise OpsError("ops.restore_not_found", path=backup)
     if database_path.exists() and backup.resolve() == database_path.resolve():
@@ -102,14 +107,32 @@ def restore(
             fsync_path(database_path.parent)
         finally:
             _remove_with_side_files(staging)
-        # Brings a backup made by an older version up to this version's schema.
-        open_db(database_path).close()
+        # Brings a backup made by an older version up to this version's schema, then erases
+        # again everyone who asked to be forgotten after the backup was made.
+        db = open_db(database_path)
+        try:
+            ledger = erasure.Ledger.beside(database_path)
+            ledger.merge_from(erasure.Ledger.in_backups(backup.parent))
+            reerased = erasure.reapply(
+                db,
+                ledger,
+                files_dir=database_path.parent / "files",
+                now=int(clock()),
+                replacement=replacement,
+            )
+        finally:
+            db.close()
         counts = maintenance.row_counts(database_path)
     log.info(
         "restore done",
-        extra={"file": backup.name, "kept_old": before is not None, "rows": sum(counts.values())},
+        extra={
+            "file": backup.name,
+            "kept_old": before is not None,
+            "rows": sum(counts.values()),
+            "erased_again": reerased,
+        },
     )
-    return RestoreResult(database_path, before, counts)
+    return RestoreResult(database_path, before, counts, reerased)
 
 
 def _set_aside_live(database_path: Path, *, force: bool, now: float) -> Path | None:

@@ -51,3 +51,11 @@ def most_missed(
         [mentor_id if mentor_id is not None else unit_id, limit],
     ).fetchall()
     return [Missed(*r) for r in rows]
+
+
+def count_for_user(db: Database, user_id: int) -> tuple[int, int]:
+    """(quiz answers kept, of which right) for one person."""
+    row = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM quiz_answers WHERE user_id = ?", [user_id]
+    ).fetchone()
+    return int(row[0]), int(row[1])

@@ -20,6 +20,13 @@ def checkpoint(db: Database) -> None:
     db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
+def truncate_wal(db: Database) -> bool:
+    """Copy the whole WAL into the database and cut the -wal file to nothing (after an erasure:
+    no old copy of a row stays in it). True when a reader kept it from finishing."""
+    row = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return bool(row and row[0])
+
+
 def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     """Open (creating if needed) the database at `path` and bring its schema up to date."""
     if str(path) != ":memory:":
@@ -29,6 +36,9 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     db = Database(sqlite3.connect(str(path), check_same_thread=False))
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
+    # Deleted rows are overwritten with zeros, so an erased person's name does not linger in
+    # free pages of the file.
+    db.execute("PRAGMA secure_delete = ON")
     if str(path) != ":memory:":
         db.enable_wal()
         # WAL with synchronous=NORMAL keeps every committed transaction across a process crash;

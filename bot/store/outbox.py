@@ -76,7 +76,18 @@ def take_for_chat(db: Database, channel: str, chat_id: str, now: int) -> list[Ou
             "RETURNING id, channel, chat_id, user_id, body, attempts",
             [now, channel, chat_id, now],
         ).fetchall()
+        _forget_delivered(db, [r[0] for r in rows])
     return _items(rows)
+
+
+def _forget_delivered(db: Database, item_ids: list[int]) -> None:
+    """Messages marked `forget` (the goodbye after an erasure) leave no row once delivered."""
+    for item_id in item_ids:
+        db.execute(
+            "DELETE FROM outbox WHERE id = ? AND status = 'sent' "
+            "AND json_extract(body, '$.forget') = 1",
+            [item_id],
+        )
 
 
 def pending_count(db: Database, channel: str | None = None) -> int:
@@ -158,6 +169,7 @@ def mark_sent(db: Database, item_id: int, now: int) -> None:
             "WHERE id = ?",
             [now, item_id],
         )
+        _forget_delivered(db, [item_id])
 
 
 def record_parts_sent(db: Database, item_id: int, parts_sent: int) -> None:
@@ -204,6 +216,10 @@ def status_counts(db: Database, channel: str) -> dict[str, int]:
     return {str(status): int(n) for status, n in rows}
 
 
+# Sent messages are kept this many days (the daily prune), then deleted.
+KEEP_DAYS = 30
+
+
 def prune(db: Database, older_than: int) -> int:
     """Forget delivered, failed and cancelled messages older than `older_than`: the outbox is a
     queue, not an archive of what people were told."""
@@ -211,3 +227,11 @@ def prune(db: Database, older_than: int) -> int:
         "DELETE FROM outbox WHERE status != 'pending' AND created_at < ?", [older_than]
     )
     return cursor.rowcount
+
+
+def kept_for_user(db: Database, user_id: int) -> tuple[int, int | None]:
+    """(messages to this person still kept in the outbox, the time of the oldest)."""
+    row = db.execute(
+        "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE user_id = ?", [user_id]
+    ).fetchone()
+    return int(row[0]), row[1]
