@@ -16,6 +16,8 @@ SAMPLE: dict[str, Any] = {
     "ten": "Tư",
     "xa": "Xã Bình Minh",
     "ten_luu": "Tư",
+    "form": "Bác",
+    "co_nut": True,
     "max_len": 40,
     "typed": "thon ha",
     "min_year": 1900,

@@ -30,6 +30,10 @@ ELDER_AGE = 55
 YOUTH_AGE = 22
 # Channels whose messages carry buttons; the others (console, Zalo) show numbered lines.
 BUTTON_CHANNELS = frozenset({"telegram", "webchat"})
+# The forms a person may choose to be called by (Engine.address); before anything is known the
+# assistant says "bác", warm and respectful to anyone.
+ADDRESS_FORMS = ("bác", "cô", "chú", "anh", "chị", "em", "bạn")
+NEUTRAL_ADDRESS = "bác"
 
 
 def last_buttons(replies: list[Reply]) -> list[list[list[str]]]:
@@ -93,17 +97,26 @@ class Engine:
         return datetime.fromtimestamp(self.clock(), self.tz)
 
     def address(self, user: User) -> str:
-        """How to address the user: "bác" for elders, "bạn" for the young, else "anh/chị"."""
+        """How to address the user: the form they chose; else by age ("bác" for elders, "bạn"
+        for the young and for an adult who has not said "anh" or "chị"); else the group's form;
+        else the warm "bác". Never a slash form such as "anh/chị"."""
+        if user.address_form in ADDRESS_FORMS:
+            return user.address_form
         if user.birth_year:
-            age = self.local_now().year - user.birth_year
-            if age >= ELDER_AGE:
-                return "bác"
-            if age <= YOUTH_AGE:
-                return "bạn"
-            return "anh/chị"
-        if user.grp in self._group_address:
-            return self._group_address[user.grp].lower()
-        return "bác/anh/chị"
+            return "bác" if self.local_now().year - user.birth_year >= ELDER_AGE else "bạn"
+        group_form = self._group_address.get(user.grp or "", "").lower()
+        if group_form and "/" not in group_form:
+            return group_form
+        return NEUTRAL_ADDRESS
+
+    def suggested_address(self, birth_year: int) -> str | None:
+        """The form the age rule gives, or None for an adult whom the person should choose."""
+        age = self.local_now().year - birth_year
+        if age >= ELDER_AGE:
+            return "bác"
+        if age <= YOUTH_AGE:
+            return "bạn"
+        return None
 
     # -- the contract --------------------------------------------------------------------------
 
@@ -116,9 +129,7 @@ class Engine:
             in_group = bool(incoming.extra.get("group"))
             # A person's own chat is where reminders and pushes go: never a group they wrote in.
             own_chat = incoming.user_id if in_group else incoming.chat_id
-            user = users.load_or_create(
-                self.db, incoming.channel, incoming.user_id, own_chat, now
-            )
+            user = users.load_or_create(self.db, incoming.channel, incoming.user_id, own_chat, now)
             user.chat_id = own_chat
             user.last_active_at = now
             user.nudges_unanswered = 0  # they answered: reminders and nudges start afresh
@@ -152,15 +163,21 @@ class Engine:
         return Outcome(ctx.replies)
 
     def push(
-        self, user: User, compose: Handler, *, now: int, broadcast_id: int | None = None,
+        self,
+        user: User,
+        compose: Handler,
+        *,
+        now: int,
+        broadcast_id: int | None = None,
     ) -> int:
         """Send something the assistant starts (a reminder, a broadcast, a mentor's push) to
         `user`, inside the caller's transaction. Returns the number of messages queued.
 
         The buttons are remembered (so a typed "1" answers them) only when the user is not in
         the middle of a flow, whose own buttons must keep working."""
-        incoming = Incoming(channel=user.channel, chat_id=user.chat_id, user_id=user.external_id,
-                            update_id="")
+        incoming = Incoming(
+            channel=user.channel, chat_id=user.chat_id, user_id=user.external_id, update_id=""
+        )
         ctx = Context(self, self.db, user, incoming, now)
         compose(ctx)
         offered = last_buttons(ctx.replies)
@@ -168,8 +185,15 @@ class Engine:
             user.last_buttons = offered
         users.save(self.db, user)
         for reply in ctx.replies:
-            outbox.enqueue(self.db, channel=user.channel, chat_id=user.chat_id, user_id=user.id,
-                           body=reply.to_dict(), now=now, broadcast_id=broadcast_id)
+            outbox.enqueue(
+                self.db,
+                channel=user.channel,
+                chat_id=user.chat_id,
+                user_id=user.id,
+                body=reply.to_dict(),
+                now=now,
+                broadcast_id=broadcast_id,
+            )
         return len(ctx.replies)
 
     def _route(self, ctx: Context) -> None:

@@ -55,4 +55,4 @@ def test_delete_after_confirmation_keeps_only_anonymous_counts(conv: Conversatio
     assert bodies and not any("Tư" in body for body in bodies)
     # Coming back is a fresh start that asks for consent again.
     conv.send("chào")
-    assert conv.labels() == ["Đồng ý", "Không đồng ý"]
+    assert conv.labels() == ["Đồng ý", "Không đồng ý", "Xem chi tiết"]
