@@ -4,6 +4,7 @@ from bot.engine.router import Router
 from bot.features import (
     ask,
     assisted,
+    certificates_view,
     help,
     households,
     invites,
@@ -35,6 +36,7 @@ ROUTERS: list[Router] = [
     mentor_push.router,
     assisted.router,
     households.router,
+    certificates_view.router,
     ask.router,
     help.router,
 ]
