@@ -210,3 +210,44 @@ def test_editing_the_name_confirms_the_new_name(conv: Conversation) -> None:
     assert "Tên gọi: Lan" in conv.text
     user = conv.record()
     assert user is not None and user.display_name == "Lan"
+
+
+CHANNEL_TRUE_FILES = (
+    "onboarding",
+    "profile",
+    "buttons",
+    "channel",
+    "menu",
+    "reminders",
+    "privacy",
+    "progress",
+    "households",
+    "mentors",
+    "invites",
+    "certificate",
+)
+
+
+@pytest.mark.parametrize("co_nut", [True, False])
+def test_bam_only_where_there_are_buttons_and_go_so_only_where_not(
+    texts: Texts, co_nut: bool
+) -> None:
+    for key in texts.all_keys():
+        if key.split(".", 1)[0] not in CHANNEL_TRUE_FILES:
+            continue
+        rendered = texts.render(key, **{**SAMPLE, "co_nut": co_nut}).lower()
+        if co_nut:
+            assert "gõ số" not in rendered, key
+        else:
+            assert "bấm" not in rendered, key
+
+
+def test_zalo_and_console_are_told_to_type_numbers_web_and_telegram_to_tap(engine) -> None:
+    console = Conversation(engine, user="c", channel="console")
+    console.send("/batdau")
+    console.send("hả?")
+    assert "gõ số 1" in console.text and "bấm" not in console.text.lower()
+    web = Conversation(engine, user="w", channel="webchat")
+    web.send("/batdau")
+    web.send("hả?")
+    assert 'bấm "Đồng ý"' in web.text and "gõ số" not in web.text
