@@ -111,7 +111,7 @@ def resume(ctx: Context) -> None:
     ask(ctx, next_step(ctx))
 
 
-@router.state("onb:consent")
+@router.state("onb:consent", free_text=True)  # "dung" here is "đúng", not "dừng"
 def consent_typed(ctx: Context) -> None:
     # Typed text that is neither "đồng ý" nor "không": one line and the buttons again (never the
     # whole greeting), store nothing.
@@ -314,7 +314,7 @@ def _birth_answer(ctx: Context, rest: list[str]) -> None:
     ask_birth_year(ctx, edit=edit)
 
 
-@router.state("onb:birth_ok")
+@router.state("onb:birth_ok", free_text=True)
 def birth_confirm_typed(ctx: Context) -> None:
     answer = yes_or_no(ctx.text)
     if answer is not None:

@@ -251,3 +251,22 @@ def test_zalo_and_console_are_told_to_type_numbers_web_and_telegram_to_tap(engin
     web.send("/batdau")
     web.send("hả?")
     assert 'bấm "Đồng ý"' in web.text and "gõ số" not in web.text
+
+
+def test_dung_without_diacritics_confirms_and_does_not_turn_reminders_off(
+    conv: Conversation,
+) -> None:
+    _to_birth_year(conv)
+    conv.send("54")
+    conv.send("dung")  # "đúng" typed without diacritics, not "dừng"
+    user = conv.record()
+    assert user is not None and user.birth_year == 1954 and user.reminders_off == 0
+    assert "Người cao tuổi" in conv.labels()
+
+
+def test_typed_ok_at_consent_agrees(conv: Conversation) -> None:
+    conv.send("xin chào")
+    conv.send("vâng")
+    user = conv.record()
+    assert user is not None and user.consent_at is not None
+    assert "Trợ lý nên gọi" in conv.text
