@@ -19,10 +19,12 @@ from bot.features import (
     progress_view,
     quiz,
     reminders,
+    self_assessment,
 )
 
 ROUTERS: list[Router] = [
     onboarding.router,
+    self_assessment.router,
     profile.router,
     privacy.router,
     learning.router,

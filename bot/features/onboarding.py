@@ -12,6 +12,7 @@ from bot.engine.context import Context
 from bot.engine.dispatcher import ADDRESS_FORMS
 from bot.engine.router import Router
 from bot.engine.types import Button
+from bot.features import self_assessment
 from bot.features.onboarding_input import (
     MAX_NAME_LEN,
     MIN_BIRTH_YEAR,
@@ -21,13 +22,13 @@ from bot.features.onboarding_input import (
     read_name,
     yes_or_no,
 )
-from bot.store import assessments, audit, units
+from bot.features.self_assessment import ask_assessment
+from bot.store import audit, units
 from lessons.text import fold
 
 router = Router("onboarding")
 
-__all__ = ["MAX_NAME_LEN", "MIN_BIRTH_YEAR", "clean_name", "parse_birth_year"]
-ANSWER_CODES = {"y": 1, "n": 0, "u": None}
+__all__ = ["MAX_NAME_LEN", "MIN_BIRTH_YEAR", "ask_assessment", "clean_name", "parse_birth_year"]
 
 
 def next_step(ctx: Context) -> str:
@@ -376,86 +377,6 @@ def _set_group(ctx: Context, group_id: str) -> None:
     _after_step(ctx, bool(ctx.user.state_data.get("edit")))
 
 
-# -- baseline self-assessment -----------------------------------------------------------------
-
-
-def _answer_buttons(ctx: Context, index: int) -> list[list[Button]]:
-    return [
-        [
-            ctx.button("buttons.answer_yes", f"ob:a:{index}:y"),
-            ctx.button("buttons.answer_no", f"ob:a:{index}:n"),
-            ctx.button("buttons.not_sure", f"ob:a:{index}:u"),
-        ]
-    ]
-
-
-def ask_assessment(
-    ctx: Context,
-    index: int,
-    answers: dict[str, int | None],
-    *,
-    edit: bool = False,
-    kind: str | None = None,
-    after: str = "profile",
-) -> None:
-    if index == 0 and not edit and kind is None:
-        ctx.say("onboarding.assessment_intro")
-    kind = kind or ("followup" if edit else "baseline")
-    ctx.set_state("onb:assess", i=index, answers=answers, edit=edit, kind=kind, after=after)
-    question = assessments.QUESTIONS[index]
-    ctx.say(f"onboarding.assessment_{question}", _answer_buttons(ctx, index))
-
-
-@router.state("onb:assess")
-def assessment_typed(ctx: Context) -> None:
-    data = ctx.user.state_data
-    ctx.say("onboarding.assessment_invalid")
-    question = assessments.QUESTIONS[data["i"]]
-    ctx.say(f"onboarding.assessment_{question}", _answer_buttons(ctx, data["i"]))
-
-
-def _answer(ctx: Context, index: int, code: str) -> None:
-    data = ctx.user.state_data
-    if ctx.user.state != "onb:assess" or data.get("i") != index or code not in ANSWER_CODES:
-        return ctx.run("help.stale")
-    answers = dict(data.get("answers", {}))
-    answers[assessments.QUESTIONS[index]] = ANSWER_CODES[code]
-    edit, kind = bool(data.get("edit")), str(data.get("kind", "baseline"))
-    after = str(data.get("after", "profile"))
-    if index + 1 < len(assessments.QUESTIONS):
-        return ask_assessment(ctx, index + 1, answers, edit=edit, kind=kind, after=after)
-    assessments.save(
-        ctx.db,
-        user_id=ctx.user.id,
-        unit_id=ctx.user.unit_id,
-        kind=kind,
-        answers=answers,
-        now=ctx.now,
-    )
-    ctx.set_state(None)
-    if after == "core":
-        ctx.say("quiz.followup_done", national_platform=ctx.t("learning.national_platform"))
-        return ctx.run("menu")
-    if edit or ctx.user.onboarded_at is not None:
-        return _after_step(ctx, True)
-    _finish(ctx)
-
-
-def _finish(ctx: Context) -> None:
-    user = ctx.user
-    user.onboarded_at = ctx.now
-    audit.record(ctx.db, ctx.now, "user.onboarded", actor_user_id=user.id, unit_id=user.unit_id)
-    unit = units.get(ctx.db, user.unit_id) if user.unit_id else None
-    group = next((g.name for g in ctx.engine.curriculum.groups if g.id == user.grp), "")
-    ctx.say(
-        "onboarding.done",
-        village=unit.name if unit else "",
-        birth_year=user.birth_year,
-        group=group,
-    )
-    ctx.run("invite.after_onboarding")  # an invitation given before registering, or the menu
-
-
 @router.payload("ob")
 def onboarding_button(ctx: Context) -> None:
     kind, *rest = ctx.args or [""]
@@ -475,5 +396,5 @@ def onboarding_button(ctx: Context) -> None:
     if kind == "g" and rest:
         return _set_group(ctx, rest[0])
     if kind == "a" and len(rest) == 2 and rest[0].isdigit():
-        return _answer(ctx, int(rest[0]), rest[1])
+        return self_assessment.answer(ctx, int(rest[0]), rest[1])
     ctx.run("help.stale")
