@@ -55,6 +55,8 @@ def register(
     conv.send(name)
     conv.tap(village)
     conv.send(str(birth_year))
+    if "Anh" in conv.labels() and group not in conv.labels():  # an adult says how to be called
+        conv.tap("Anh")
     conv.tap(group)
     for answer in ("Có", "Chưa", "Chưa", "Chưa"):
         conv.tap(answer)

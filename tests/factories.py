@@ -99,12 +99,15 @@ class Conversation:
         birth_year: int = 1958,
         group: str = "Người cao tuổi",
         answers: tuple[str, ...] = ("Có", "Chưa", "Chưa", "Chưa"),
+        address: str = "Anh",
     ) -> None:
         self.send("/batdau")
         self.tap("Đồng ý")
         self.send(name)
         self.tap(village)
         self.send(str(birth_year))
+        if address in self.labels() and group not in self.labels():  # an adult says how
+            self.tap(address)
         self.tap(group)
         for answer in answers:
             self.tap(answer)

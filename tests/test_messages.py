@@ -31,6 +31,17 @@ SAMPLE: dict[str, Any] = {
     "ten": "Tư",
     "xa": "Xã Bình Minh",
     "ten_luu": "Tư",
+    "form": "Bác",
+    "co_nut": True,
+    "earned": [
+        {
+            "number": 1,
+            "topic": "VNeID và định danh điện tử",
+            "code": "K7QX-9MPD",
+            "date": "24/11/2026",
+        }
+    ],
+    "topics_note": "Học xong tất cả bài của một chủ đề thì bác được giấy chứng nhận.",
     "max_len": 40,
     "typed": "thon ha",
     "min_year": 1900,

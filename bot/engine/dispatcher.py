@@ -31,6 +31,10 @@ ELDER_AGE = 55
 YOUTH_AGE = 22
 # Channels whose messages carry buttons; the others (console, Zalo) show numbered lines.
 BUTTON_CHANNELS = frozenset({"telegram", "webchat"})
+# The forms a person may choose to be called by (Engine.address); before anything is known the
+# assistant says "bác", warm and respectful to anyone.
+ADDRESS_FORMS = ("bác", "cô", "chú", "anh", "chị", "em", "bạn")
+NEUTRAL_ADDRESS = "bác"
 
 
 def last_buttons(replies: list[Reply]) -> list[list[list[str]]]:
@@ -94,17 +98,26 @@ class Engine:
         return datetime.fromtimestamp(self.clock(), self.tz)
 
     def address(self, user: User) -> str:
-        """How to address the user: "bác" for elders, "bạn" for the young, else "anh/chị"."""
+        """How to address the user: the form they chose; else by age ("bác" for elders, "bạn"
+        for the young and for an adult who has not said "anh" or "chị"); else the group's form;
+        else the warm "bác". Never a slash form such as "anh/chị"."""
+        if user.address_form in ADDRESS_FORMS:
+            return user.address_form
         if user.birth_year:
-            age = self.local_now().year - user.birth_year
-            if age >= ELDER_AGE:
-                return "bác"
-            if age <= YOUTH_AGE:
-                return "bạn"
-            return "anh/chị"
-        if user.grp in self._group_address:
-            return self._group_address[user.grp].lower()
-        return "bác/anh/chị"
+            return "bác" if self.local_now().year - user.birth_year >= ELDER_AGE else "bạn"
+        group_form = self._group_address.get(user.grp or "", "").lower()
+        if group_form and "/" not in group_form:
+            return group_form
+        return NEUTRAL_ADDRESS
+
+    def suggested_address(self, birth_year: int) -> str | None:
+        """The form the age rule gives, or None for an adult whom the person should choose."""
+        age = self.local_now().year - birth_year
+        if age >= ELDER_AGE:
+            return "bác"
+        if age <= YOUTH_AGE:
+            return "bạn"
+        return None
 
     # -- the contract --------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from bot.engine.router import Router
 from bot.features import (
     ask,
     assisted,
+    certificates_view,
     help,
     households,
     invites,
@@ -18,10 +19,12 @@ from bot.features import (
     progress_view,
     quiz,
     reminders,
+    self_assessment,
 )
 
 ROUTERS: list[Router] = [
     onboarding.router,
+    self_assessment.router,
     profile.router,
     privacy.router,
     learning.router,
@@ -35,6 +38,7 @@ ROUTERS: list[Router] = [
     mentor_push.router,
     assisted.router,
     households.router,
+    certificates_view.router,
     ask.router,
     help.router,
 ]

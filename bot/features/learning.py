@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.engine.context import Context
 from bot.engine.router import Router
 from bot.engine.types import Button
-from bot.features import quiz
+from bot.features import certificates_view, quiz
 from bot.store import assessments, progress
 from lessons.model import Lesson
 from lessons.render import render
@@ -111,6 +111,7 @@ def show_step(ctx: Context, lesson: Lesson, step: int) -> None:
     ctx.set_state("learn:step", lesson=lesson.id, step=step)
     counter = ctx.t("learning.step_counter", step=step + 1, steps=len(lesson.steps))
     text = render(lesson.steps[step], ctx.values()) + "\n\n" + counter
+    text += certificates_view.lesson_end_note(ctx, lesson, step)
     ctx.say_text(
         text,
         [
@@ -199,7 +200,7 @@ def topics(ctx: Context) -> None:
             total=len(lessons),
         )
         buttons.append([Button(label, f"t:{topic_id}")])
-    ctx.say("learning.choose_topic", buttons)
+    ctx.say_text(ctx.t("learning.choose_topic") + certificates_view.topics_note(ctx), buttons)
 
 
 @router.payload("t")

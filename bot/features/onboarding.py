@@ -9,17 +9,26 @@ from __future__ import annotations
 import re
 
 from bot.engine.context import Context
+from bot.engine.dispatcher import ADDRESS_FORMS
 from bot.engine.router import Router
 from bot.engine.types import Button
-from bot.store import assessments, audit, units
+from bot.features import self_assessment
+from bot.features.onboarding_input import (
+    MAX_NAME_LEN,
+    MIN_BIRTH_YEAR,
+    clean_name,
+    latest_birth_year,
+    read_birth_year,
+    read_name,
+    yes_or_no,
+)
+from bot.features.self_assessment import ask_assessment
+from bot.store import audit, units
 from lessons.text import fold
 
 router = Router("onboarding")
 
-MAX_NAME_LEN = 40
-MIN_BIRTH_YEAR = 1900
-ANSWER_CODES = {"y": 1, "n": 0, "u": None}
-_NAME_OK = re.compile(r"^[^\W\d_][^\W_]*(?:[ .'\-][^\W_]+)*\.?$")
+__all__ = ["MAX_NAME_LEN", "MIN_BIRTH_YEAR", "ask_assessment", "clean_name", "parse_birth_year"]
 
 
 def next_step(ctx: Context) -> str:
@@ -32,6 +41,8 @@ def next_step(ctx: Context) -> str:
         return "village"
     if user.birth_year is None:
         return "birth"
+    if user.address_form is None and ctx.engine.suggested_address(user.birth_year) is None:
+        return "address"
     if user.grp is None:
         return "group"
     return "assess"
@@ -43,6 +54,7 @@ def ask(ctx: Context, step: str, *, edit: bool = False) -> None:
         "name": lambda: ask_name(ctx, edit=edit),
         "village": lambda: ask_village(ctx, edit=edit),
         "birth": lambda: ask_birth_year(ctx, edit=edit),
+        "address": lambda: ask_address(ctx, edit=edit),
         "group": lambda: ask_group(ctx, edit=edit),
         "assess": lambda: ask_assessment(ctx, 0, {}, edit=edit),
     }[step]()
@@ -58,13 +70,19 @@ def _after_step(ctx: Context, edit: bool) -> None:
 # -- consent ----------------------------------------------------------------------------------
 
 
+def _consent_buttons(ctx: Context) -> list[list[Button]]:
+    return [
+        [ctx.button("buttons.consent_yes", "ob:c:y"), ctx.button("buttons.consent_no", "ob:c:n")],
+        [ctx.button("buttons.consent_details", "ob:c:d")],
+    ]
+
+
 def ask_consent(ctx: Context) -> None:
+    """The first screen: a short greeting and the consent question, small enough for a phone;
+    the legal details come behind "Xem chi tiết"."""
     ctx.set_state("onb:consent")
     ctx.say("onboarding.greeting")
-    ctx.say(
-        "onboarding.consent",
-        [[ctx.button("buttons.consent_yes", "ob:c:y"), ctx.button("buttons.consent_no", "ob:c:n")]],
-    )
+    ctx.say("onboarding.consent", _consent_buttons(ctx), expects="yes_no")
 
 
 def _reset_profile(ctx: Context) -> None:
@@ -94,10 +112,14 @@ def resume(ctx: Context) -> None:
     ask(ctx, next_step(ctx))
 
 
-@router.state("onb:consent")
+@router.state("onb:consent", free_text=True)  # "dung" here is "đúng", not "dừng"
 def consent_typed(ctx: Context) -> None:
-    # Typed text that is neither "đồng ý" nor "không": ask again, store nothing.
-    ask_consent(ctx)
+    # Typed text that is neither "đồng ý" nor "không": one line and the buttons again (never the
+    # whole greeting), store nothing.
+    answer = yes_or_no(ctx.text)
+    if answer is not None:
+        return _consent(ctx, "y" if answer else "n")
+    ctx.say("onboarding.consent_again", _consent_buttons(ctx), expects="yes_no")
 
 
 @router.state("declined", "onb:paused")
@@ -106,6 +128,8 @@ def idle_typed(ctx: Context) -> None:
 
 
 def _consent(ctx: Context, answer: str) -> None:
+    if answer == "d":
+        return ctx.say("onboarding.consent_details", _consent_buttons(ctx), expects="yes_no")
     if answer == "y":
         ctx.user.consent_at = ctx.now
         audit.record(ctx.db, ctx.now, "consent.given", actor_user_id=ctx.user.id)
@@ -122,23 +146,66 @@ def _consent(ctx: Context, answer: str) -> None:
 
 def ask_name(ctx: Context, *, edit: bool = False) -> None:
     ctx.set_state("onb:name", edit=edit)
-    ctx.say("onboarding.ask_name")
+    ctx.say("onboarding.ask_name_edit" if edit else "onboarding.ask_name")
 
 
-def clean_name(text: str) -> str | None:
-    name = " ".join(text.split())
-    if not 1 <= len(name) <= MAX_NAME_LEN or not _NAME_OK.match(name):
-        return None
-    return name
+def parse_birth_year(text: str, this_year: int) -> int | None:
+    """A four-digit birth year only (a mentor typing for someone else)."""
+    typed = text.strip().rstrip(".")
+    if typed.isdigit() and len(typed) == 4 and MIN_BIRTH_YEAR <= int(typed) <= this_year:
+        return int(typed)
+    return None
 
 
 @router.state("onb:name", free_text=True)
 def name_typed(ctx: Context) -> None:
-    name = clean_name(ctx.text)
-    if name is None:
+    edit = bool(ctx.user.state_data.get("edit"))
+    found = read_name(ctx.text)
+    if found is None:
         return ctx.say("onboarding.name_invalid", max_len=MAX_NAME_LEN)
+    if found.confirm:
+        ctx.set_state("onb:name_ok", name=found.name, edit=edit)
+        return ctx.say(
+            "onboarding.name_confirm",
+            [
+                [
+                    ctx.button("buttons.yes_right", "ob:n:y"),
+                    ctx.button("buttons.no_change", "ob:n:n"),
+                ]
+            ],
+            expects="yes_no",
+            name=found.name,
+        )
+    _set_name(ctx, found.name, edit)
+
+
+def _set_name(ctx: Context, name: str, edit: bool) -> None:
     ctx.user.display_name = name
-    _after_step(ctx, bool(ctx.user.state_data.get("edit")))
+    if edit:
+        ctx.say("onboarding.name_saved")
+        return ctx.run("profile.show")
+    _after_step(ctx, edit)
+
+
+def _name_answer(ctx: Context, yes: bool) -> None:
+    data = ctx.user.state_data
+    if ctx.user.state != "onb:name_ok" or not data.get("name"):
+        return ctx.run("help.stale")
+    edit = bool(data.get("edit"))
+    if yes:
+        return _set_name(ctx, str(data["name"]), edit)
+    ctx.set_state("onb:name", edit=edit)
+    ctx.say("onboarding.ask_name_again")
+
+
+@router.state("onb:name_ok", free_text=True)
+def name_confirm_typed(ctx: Context) -> None:
+    """ "ok", "vâng", "ko" answer the question; anything else is the name typed again."""
+    answer = yes_or_no(ctx.text)
+    if answer is not None:
+        return _name_answer(ctx, answer)
+    ctx.user.state = "onb:name"
+    name_typed(ctx)
 
 
 # -- village ----------------------------------------------------------------------------------
@@ -198,25 +265,90 @@ def ask_birth_year(ctx: Context, *, edit: bool = False) -> None:
     ctx.say("onboarding.ask_birth_year")
 
 
-def parse_birth_year(text: str, this_year: int) -> int | None:
-    typed = text.strip().rstrip(".")
-    if typed.isdigit() and len(typed) == 4 and MIN_BIRTH_YEAR <= int(typed) <= this_year:
-        return int(typed)
-    return None
-
-
 @router.state("onb:birth")
 def birth_year_typed(ctx: Context) -> None:
     this_year = ctx.engine.local_now().year
-    birth_year = parse_birth_year(ctx.text, this_year)
-    if birth_year is None:
+    edit = bool(ctx.user.state_data.get("edit"))
+    found = read_birth_year(ctx.text, this_year)
+    if found is None:
+        ctx.set_state("onb:birth", edit=edit)
         return ctx.say(
             "onboarding.birth_year_invalid",
             typed=ctx.text[:20],
             min_year=MIN_BIRTH_YEAR,
-            max_year=this_year,
+            max_year=latest_birth_year(this_year),
         )
-    ctx.user.birth_year = birth_year
+    if found.confirm:
+        ctx.set_state("onb:birth_ok", year=found.year, edit=edit)
+        return ctx.say(
+            "onboarding.birth_year_confirm",
+            [
+                [
+                    ctx.button("buttons.yes_right", f"ob:b:y:{found.year}"),
+                    ctx.button("buttons.no_change", "ob:b:n"),
+                ]
+            ],
+            expects="yes_no",
+            birth_year=found.year,
+            # The question is about this year: call the person as it would.
+            Goi=(
+                ctx.user.address_form or ctx.engine.suggested_address(found.year) or "bạn"
+            ).capitalize(),
+        )
+    _set_birth_year(ctx, found.year, edit)
+
+
+def _set_birth_year(ctx: Context, year: int, edit: bool) -> None:
+    ctx.user.birth_year = year
+    if ctx.user.address_form is None and ctx.engine.suggested_address(year) is None:
+        return ask_address(ctx, edit=edit)
+    _after_step(ctx, edit)
+
+
+def _birth_answer(ctx: Context, rest: list[str]) -> None:
+    data = ctx.user.state_data
+    if ctx.user.state != "onb:birth_ok" or "year" not in data:
+        return ctx.run("help.stale")
+    edit = bool(data.get("edit"))
+    if rest[:1] == ["y"] and rest[1:] == [str(data["year"])]:
+        return _set_birth_year(ctx, int(data["year"]), edit)
+    ask_birth_year(ctx, edit=edit)
+
+
+@router.state("onb:birth_ok", free_text=True)
+def birth_confirm_typed(ctx: Context) -> None:
+    answer = yes_or_no(ctx.text)
+    if answer is not None:
+        return _birth_answer(ctx, ["y", str(ctx.user.state_data.get("year"))] if answer else ["n"])
+    ctx.user.state = "onb:birth"
+    birth_year_typed(ctx)
+
+
+# -- how to be called -------------------------------------------------------------------------
+
+
+def _address_buttons(ctx: Context) -> list[list[Button]]:
+    buttons = [
+        ctx.button("buttons.address_form", f"ob:x:{i}", form=form.capitalize())
+        for i, form in enumerate(ADDRESS_FORMS)
+    ]
+    return [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+
+
+def ask_address(ctx: Context, *, edit: bool = False) -> None:
+    ctx.set_state("onb:address", edit=edit)
+    ctx.say("onboarding.ask_address", _address_buttons(ctx))
+
+
+@router.state("onb:address")
+def address_typed(ctx: Context) -> None:
+    ctx.say("onboarding.address_invalid", _address_buttons(ctx))
+
+
+def _set_address(ctx: Context, index: str) -> None:
+    if not index.isdigit() or int(index) >= len(ADDRESS_FORMS) or ctx.user.state != "onb:address":
+        return ctx.run("help.stale")
+    ctx.user.address_form = ADDRESS_FORMS[int(index)]
     _after_step(ctx, bool(ctx.user.state_data.get("edit")))
 
 
@@ -245,97 +377,24 @@ def _set_group(ctx: Context, group_id: str) -> None:
     _after_step(ctx, bool(ctx.user.state_data.get("edit")))
 
 
-# -- baseline self-assessment -----------------------------------------------------------------
-
-
-def _answer_buttons(ctx: Context, index: int) -> list[list[Button]]:
-    return [
-        [
-            ctx.button("buttons.answer_yes", f"ob:a:{index}:y"),
-            ctx.button("buttons.answer_no", f"ob:a:{index}:n"),
-            ctx.button("buttons.not_sure", f"ob:a:{index}:u"),
-        ]
-    ]
-
-
-def ask_assessment(
-    ctx: Context,
-    index: int,
-    answers: dict[str, int | None],
-    *,
-    edit: bool = False,
-    kind: str | None = None,
-    after: str = "profile",
-) -> None:
-    if index == 0 and not edit and kind is None:
-        ctx.say("onboarding.assessment_intro")
-    kind = kind or ("followup" if edit else "baseline")
-    ctx.set_state("onb:assess", i=index, answers=answers, edit=edit, kind=kind, after=after)
-    question = assessments.QUESTIONS[index]
-    ctx.say(f"onboarding.assessment_{question}", _answer_buttons(ctx, index))
-
-
-@router.state("onb:assess")
-def assessment_typed(ctx: Context) -> None:
-    data = ctx.user.state_data
-    ctx.say("onboarding.assessment_invalid")
-    question = assessments.QUESTIONS[data["i"]]
-    ctx.say(f"onboarding.assessment_{question}", _answer_buttons(ctx, data["i"]))
-
-
-def _answer(ctx: Context, index: int, code: str) -> None:
-    data = ctx.user.state_data
-    if ctx.user.state != "onb:assess" or data.get("i") != index or code not in ANSWER_CODES:
-        return ctx.run("help.stale")
-    answers = dict(data.get("answers", {}))
-    answers[assessments.QUESTIONS[index]] = ANSWER_CODES[code]
-    edit, kind = bool(data.get("edit")), str(data.get("kind", "baseline"))
-    after = str(data.get("after", "profile"))
-    if index + 1 < len(assessments.QUESTIONS):
-        return ask_assessment(ctx, index + 1, answers, edit=edit, kind=kind, after=after)
-    assessments.save(
-        ctx.db,
-        user_id=ctx.user.id,
-        unit_id=ctx.user.unit_id,
-        kind=kind,
-        answers=answers,
-        now=ctx.now,
-    )
-    ctx.set_state(None)
-    if after == "core":
-        ctx.say("quiz.followup_done", national_platform=ctx.t("learning.national_platform"))
-        return ctx.run("menu")
-    if edit or ctx.user.onboarded_at is not None:
-        return _after_step(ctx, True)
-    _finish(ctx)
-
-
-def _finish(ctx: Context) -> None:
-    user = ctx.user
-    user.onboarded_at = ctx.now
-    audit.record(ctx.db, ctx.now, "user.onboarded", actor_user_id=user.id, unit_id=user.unit_id)
-    unit = units.get(ctx.db, user.unit_id) if user.unit_id else None
-    group = next((g.name for g in ctx.engine.curriculum.groups if g.id == user.grp), "")
-    ctx.say(
-        "onboarding.done",
-        village=unit.name if unit else "",
-        birth_year=user.birth_year,
-        group=group,
-    )
-    ctx.run("invite.after_onboarding")  # an invitation given before registering, or the menu
-
-
 @router.payload("ob")
 def onboarding_button(ctx: Context) -> None:
     kind, *rest = ctx.args or [""]
     if kind == "start":
+        ctx.args = []  # the button's own "start" is not an invitation code
         return start(ctx)
     if kind == "c" and rest:
         return _consent(ctx, rest[0])
+    if kind == "n" and rest:
+        return _name_answer(ctx, rest[0] == "y")
+    if kind == "b" and rest:
+        return _birth_answer(ctx, rest)
+    if kind == "x" and rest:
+        return _set_address(ctx, rest[0])
     if kind == "v" and rest and rest[0].isdigit():
         return _set_village(ctx, int(rest[0]))
     if kind == "g" and rest:
         return _set_group(ctx, rest[0])
     if kind == "a" and len(rest) == 2 and rest[0].isdigit():
-        return _answer(ctx, int(rest[0]), rest[1])
+        return self_assessment.answer(ctx, int(rest[0]), rest[1])
     ctx.run("help.stale")

@@ -11,6 +11,7 @@ router = Router("profile")
 
 EDITS = {
     "name": ("buttons.edit_name", "name"),
+    "address": ("buttons.edit_address", "address"),
     "village": ("buttons.edit_village", "village"),
     "birth": ("buttons.edit_birth_year", "birth"),
     "group": ("buttons.edit_group", "group"),

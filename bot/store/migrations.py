@@ -375,3 +375,10 @@ def m009_zalo(db: Database) -> None:
         ) WITHOUT ROWID
         """,
     )
+
+
+@migrations()
+def m012_address_form(db: Database) -> None:
+    # How the person asked to be called ("bác", "cô", "chú", "anh", "chị", "em", "bạn"); when
+    # set, it wins over the age rule. NULL: not chosen.
+    _run(db, "ALTER TABLE users ADD COLUMN address_form TEXT")

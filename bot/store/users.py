@@ -14,7 +14,7 @@ _COLUMNS = (
     "id, channel, external_id, chat_id, display_name, unit_id, birth_year, grp, role, consent_at, "
     "onboarded_at, state, state_data, last_buttons, unreachable_at, created_at, last_active_at, "
     "core_done_at, assisted, registered_by, reminder_minute, reminder_days, next_reminder_at, "
-    "nudges_unanswered, last_nudge_at, reminders_off"
+    "nudges_unanswered, last_nudge_at, reminders_off, address_form"
 )
 
 
@@ -50,6 +50,8 @@ class User:
     nudges_unanswered: int = 0
     last_nudge_at: int | None = None
     reminders_off: int = 0
+    # How the person chose to be called ("bác", "cô", "chú", "anh", "chị", "em", "bạn"), or None.
+    address_form: str | None = None
 
 
 def _from_row(row: tuple[Any, ...]) -> User:
@@ -99,7 +101,8 @@ def save(db: Database, user: User) -> None:
         "role = ?, consent_at = ?, onboarded_at = ?, state = ?, state_data = ?, last_buttons = ?, "
         "unreachable_at = ?, last_active_at = ?, core_done_at = ?, assisted = ?, "
         "registered_by = ?, reminder_minute = ?, reminder_days = ?, next_reminder_at = ?, "
-        "nudges_unanswered = ?, last_nudge_at = ?, reminders_off = ? WHERE id = ?",
+        "nudges_unanswered = ?, last_nudge_at = ?, reminders_off = ?, address_form = ? "
+        "WHERE id = ?",
         [
             user.chat_id,
             user.display_name,
@@ -123,6 +126,7 @@ def save(db: Database, user: User) -> None:
             user.nudges_unanswered,
             user.last_nudge_at,
             user.reminders_off,
+            user.address_form,
             user.id,
         ],
     )

@@ -33,7 +33,7 @@ def test_onboarding_through_the_terminal(tmp_path: Path) -> None:
     result = _hocvuso("chat", "--user", "ba-tu", "--db", str(db), stdin=script, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "1. Đồng ý\n2. Không đồng ý\n(Gõ 1 hoặc 2)" in out
+    assert "1. Đồng ý\n2. Không đồng ý\n3. Xem chi tiết\n(Gõ 1, 2 hoặc 3)" in out
     assert '"abc" chưa phải là năm sinh' in out
     assert "Xong rồi! Cảm ơn Tư." in out
     assert "Thôn Đông, sinh năm 1958, nhóm Người cao tuổi" in out

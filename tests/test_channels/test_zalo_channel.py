@@ -51,8 +51,13 @@ async def test_options_are_numbered_and_the_words_work_as_well_as_the_number(
     person = zalo.person()
     await person.say("Chào")  # a first message that is not a command starts the registration
     consent = await person.expect("đồng ý")
-    assert consent.labels == ["Đồng ý", "Không đồng ý"]
-    assert consent.text.splitlines()[-3:] == ["1. Đồng ý", "2. Không đồng ý", "(Gõ 1 hoặc 2)"]
+    assert consent.labels == ["Đồng ý", "Không đồng ý", "Xem chi tiết"]
+    assert consent.text.splitlines()[-4:] == [
+        "1. Đồng ý",
+        "2. Không đồng ý",
+        "3. Xem chi tiết",
+        "(Gõ 1, 2 hoặc 3)",
+    ]
     await person.say("đồng ý")  # the option's words, typed without a button to press
     await person.expect("Trợ lý nên gọi")
     assert zalo.violations == []

@@ -22,7 +22,7 @@ def _register_tam(mentor: Conversation) -> users.User:
     mentor.tap("Thôn Đông")
     mentor.send("1948")
     mentor.tap("Người cao tuổi")
-    assert f"Xin anh/chị đọc cho {NAME} nghe" in mentor.text
+    assert f"Xin anh đọc cho {NAME} nghe" in mentor.text
     mentor.tap("Người học đã đồng ý")
     assert f"Đã ghi tên {NAME}" in mentor.text
     assert "học trực tiếp (không dùng điện thoại)" in mentor.text

@@ -50,7 +50,7 @@ def test_household_of_three_is_covered_once_one_finishes_the_core_track(
     chi.tap("Đồng ý")
 
     an.press("m:household")
-    assert "Hộ gia đình của anh/chị (Thôn Đông), 3 người:" in an.text
+    assert "Hộ gia đình của anh (Thôn Đông), 3 người:" in an.text
     assert 'Hộ sẽ đạt "Gia đình số" khi có một người học xong' in an.text
     dong, total = _dong(engine)
     assert store.households_covered_per_village(engine.db)[dong] == (0, total)

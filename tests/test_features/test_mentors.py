@@ -82,7 +82,7 @@ def test_mentor_invites_five_mentees_pushes_a_lesson_and_sees_it_done(
     assert "Trợ lý sẽ gửi đến 5 người (Bảy, Hoa, Lan, Tám, Tư) bài" in mentor.text
     assert mentor.labels() == ["Gửi", "Thôi"]
     mentor.tap("Gửi")
-    assert "Đã gửi bài đến 5 người. Hôm nay anh/chị còn gửi được 4 lượt." in mentor.text
+    assert "Đã gửi bài đến 5 người. Hôm nay anh còn gửi được 4 lượt." in mentor.text
 
     for mentee in mentees:
         receive(mentee)
@@ -99,7 +99,7 @@ def test_mentor_invites_five_mentees_pushes_a_lesson_and_sees_it_done(
 
     mentor.press("m:mentor")
     mentor.tap("Người tôi hướng dẫn")
-    assert "Những người anh/chị đang hướng dẫn (5 người)" in mentor.text
+    assert "Những người anh đang hướng dẫn (5 người)" in mentor.text
     assert "Tư: 1 bài" in mentor.text and "Lan: 0 bài" in mentor.text
     mentor.tap("Tư")
     assert "Đã học xong 1 bài" in mentor.text
@@ -167,7 +167,7 @@ def test_expired_used_up_and_unknown_codes_are_refused(engine: Engine, clock: Cl
     # A new user through a dead link is told so, and registration starts as usual.
     new = Conversation(engine, user="new")
     new.send(f"/start {late}")
-    assert "đã hết hạn" in new.text and new.labels() == ["Đồng ý", "Không đồng ý"]
+    assert "đã hết hạn" in new.text and new.labels() == ["Đồng ý", "Không đồng ý", "Xem chi tiết"]
 
 
 def test_guessing_codes_is_throttled(engine: Engine) -> None:
@@ -213,7 +213,7 @@ def test_forged_payload_naming_another_mentors_mentee_is_refused_and_changes_not
         record.last_buttons = [[["Tư", payload]]]
         users.save(db, record)
         hung.press(payload)
-        assert "không có trong danh sách anh/chị đang hướng dẫn" in hung.text, payload
+        assert "không có trong danh sách anh đang hướng dẫn" in hung.text, payload
     assert snapshot() == before
     refused = audit.entries(db, "mentor.refused")
     assert len(refused) == len(forged)
@@ -279,7 +279,7 @@ def test_a_mentor_may_push_only_so_many_times_a_day(
         assert "Đã gửi bài đến 1 người" in mentor.text
     mentor.press("m:mentor")
     mentor.tap("Gửi bài cho mọi người")
-    assert "Hôm nay anh/chị đã gửi đủ 5 lượt" in mentor.text
+    assert "Hôm nay anh đã gửi đủ 5 lượt" in mentor.text
     clock.advance(DAY)
     _push_to_all(mentor, curriculum, "vneid-01")
     assert "Đã gửi bài đến 1 người" in mentor.text
@@ -295,7 +295,7 @@ def test_one_tap_encouragement_for_the_inactive(engine: Engine, clock: Clock) ->
     mentor.press("m:mentor")
     assert "Hơn 7 ngày chưa học: 1 người." in mentor.text
     mentor.tap("Động viên 1 người lâu chưa học")
-    assert "Trợ lý sẽ gửi lời động viên của anh/chị đến 1 người: Tư." in mentor.text
+    assert "Trợ lý sẽ gửi lời động viên của anh đến 1 người: Tư." in mentor.text
     mentor.tap("Gửi")
     assert "Đã gửi lời động viên đến 1 người" in mentor.text
     receive(tu)

@@ -9,8 +9,10 @@ from tests.factories import Conversation
 def test_greeting_explains_and_asks_consent_before_storing_anything(conv: Conversation) -> None:
     replies = conv.send("xin chào")
     assert "Trợ lý Bình dân học vụ số" in replies[0].text
+    assert conv.labels() == ["Đồng ý", "Không đồng ý", "Xem chi tiết"]
+    conv.tap("Xem chi tiết")
     assert "/xoadulieu" in conv.text and "91/2025/QH15" in conv.text
-    assert conv.labels() == ["Đồng ý", "Không đồng ý"]
+    assert conv.labels() == ["Đồng ý", "Không đồng ý", "Xem chi tiết"]
     user = conv.record()
     assert user is not None
     assert (user.consent_at, user.display_name, user.unit_id, user.birth_year) == (
@@ -63,8 +65,8 @@ def test_elder_is_called_bac_and_young_person_ban(engine) -> None:
     young.onboard(birth_year=2008, group="Học sinh, sinh viên")
     assert "Bạn muốn làm gì?" in young.text
     middle = Conversation(engine, user="middle")
-    middle.onboard(birth_year=1985, group="Nông dân")
-    assert "Anh/chị muốn làm gì?" in middle.text
+    middle.onboard(birth_year=1985, group="Nông dân", address="Chị")
+    assert "Chị muốn làm gì?" in middle.text
 
 
 def test_typed_numbers_and_words_answer_buttons(conv: Conversation) -> None:
@@ -73,6 +75,7 @@ def test_typed_numbers_and_words_answer_buttons(conv: Conversation) -> None:
     conv.send("Lan")
     conv.send("2")  # the second village in the list: Thôn Đông
     conv.send("1990")
+    conv.send("chi")  # how to be called: "Chị"
     conv.send("nong dan")  # the group's words without diacritics
     conv.send("co")
     conv.send("chua")
@@ -98,7 +101,7 @@ def test_consent_refused_ends_politely_and_stores_nothing(conv: Conversation) ->
     assert user is not None and user.display_name is None
     # /batdau after refusing asks again, never assumes.
     conv.send("/batdau")
-    assert conv.labels() == ["Đồng ý", "Không đồng ý"]
+    assert conv.labels() == ["Đồng ý", "Không đồng ý", "Xem chi tiết"]
 
 
 def test_invalid_birth_years_are_refused_and_change_nothing(conv: Conversation) -> None:
@@ -106,12 +109,12 @@ def test_invalid_birth_years_are_refused_and_change_nothing(conv: Conversation) 
     conv.tap("Đồng ý")
     conv.send("Tư")
     conv.tap("Thôn Nam")
-    for bad in ("abc", "1850", "3000", "19", "１９５８x", ""):
+    for bad in ("abc", "1850", "3000", "2026", "199", "１９５８x", ""):
         if not bad:
             continue
         conv.send(bad)
         assert "chưa phải là năm sinh" in conv.text, bad
-        assert "từ 1900 đến 2026" in conv.text
+        assert "từ 1900 đến 2020" in conv.text
         user = conv.record()
         assert user is not None and user.birth_year is None and user.state == "onb:birth"
     conv.send("1960")
@@ -172,7 +175,7 @@ def test_restart_mid_flow_starts_over(conv: Conversation) -> None:
     conv.tap("Thôn Tây")
     conv.send("/batdau")
     assert "bắt đầu lại" in conv.text
-    assert conv.labels() == ["Đồng ý", "Không đồng ý"]
+    assert conv.labels() == ["Đồng ý", "Không đồng ý", "Xem chi tiết"]
     user = conv.record()
     assert user is not None
     assert (user.consent_at, user.display_name, user.unit_id) == (None, None, None)
@@ -211,7 +214,7 @@ def test_sticker_gets_a_polite_answer(conv: Conversation) -> None:
     conv.send("/batdau")
     conv.sticker()
     assert "chỉ đọc được chữ" in conv.text
-    assert conv.labels() == ["Đồng ý", "Không đồng ý"]
+    assert conv.labels() == ["Đồng ý", "Không đồng ý", "Xem chi tiết"]
 
 
 def test_unknown_text_after_onboarding_gets_an_answer_never_silence(conv: Conversation) -> None:

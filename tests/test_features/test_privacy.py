@@ -55,4 +55,4 @@ def test_delete_after_confirmation_keeps_only_anonymous_counts(conv: Conversatio
     assert db.execute("SELECT COUNT(*) FROM outbox WHERE chat_id = 'u1'").fetchone()[0] == 0
     # Coming back is a fresh start that asks for consent again.
     conv.send("chào")
-    assert conv.labels() == ["Đồng ý", "Không đồng ý"]
+    assert conv.labels() == ["Đồng ý", "Không đồng ý", "Xem chi tiết"]

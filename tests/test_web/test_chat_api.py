@@ -31,7 +31,10 @@ async def test_conversation_over_http(aiohttp_client, services):
     data = await response.json()
     assert "Xin chào" in data["replies"][0]["text"]
     consent = data["replies"][-1]["buttons"]
-    assert consent == [[["Đồng ý", "ob:c:y"], ["Không đồng ý", "ob:c:n"]]]
+    assert consent == [
+        [["Đồng ý", "ob:c:y"], ["Không đồng ý", "ob:c:n"]],
+        [["Xem chi tiết", "ob:c:d"]],
+    ]
     response = await client.post("/api/chat", json={"id": "m2", "payload": "ob:c:y"})
     data = await response.json()
     assert "gọi" in data["replies"][0]["text"]
