@@ -128,14 +128,14 @@ def test_someone_who_came_back_after_erasure_survives_a_later_restore(
     mentee.tap("Xoá hết dữ liệu")
     engine.clock.advance(60)  # type: ignore[attr-defined]
     again = Conversation(engine, user="9876543210")
-    again.onboard(name="Thuận mới")
+    again.onboard(name="Thuận Mới")
     path = _db_path(engine)
     backups = tmp_path / "backups"
     make_backup(path, backups, keep=3)
     engine.db.close()
     restore(sorted(backups.glob("*.sqlite"))[-1], path, force=True)
     db = open_db(path)
-    assert "Thuận mới" in {r[0] for r in db.execute("SELECT display_name FROM users")}
+    assert "Thuận Mới" in {r[0] for r in db.execute("SELECT display_name FROM users")}
     db.close()
 
 
@@ -151,7 +151,7 @@ def test_personal_data_is_never_posted_in_a_group(conv: Conversation) -> None:
     ):
         replies = conv._handle(conv._incoming(None, text=command, extra={"group": True}))
         text = "\n".join(r.text for r in replies)
-        assert "nhắn riêng" in text
+        assert "nhắn tin riêng" in text
         assert NAME not in text and "1958" not in text
     assert conv.record() is not None
     # In the person's own chat the same command answers as before.
