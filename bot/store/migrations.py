@@ -375,3 +375,24 @@ def m009_zalo(db: Database) -> None:
         ) WITHOUT ROWID
         """,
     )
+
+
+@migrations()
+def m015_access(db: Database) -> None:
+    # A key this installation signs its web chat cookies with (a chat exists only after a real
+    # page load), and one row /healthz rewrites to prove the database still takes writes.
+    _run(
+        db,
+        """
+        CREATE TABLE app_secrets (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE health_probe (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            at INTEGER NOT NULL
+        )
+        """,
+    )

@@ -78,7 +78,16 @@ class Assistant:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", *command],
             cwd=self.workdir,  # no .env here: only the settings given below
-            env=clean_env(LOG_JSON="true", SHUTDOWN_TIMEOUT="5", **self.env),
+            # Fake browsers chat as fast as they can, all from loopback: no web chat limits.
+            env=clean_env(
+                **{
+                    "LOG_JSON": "true",
+                    "SHUTDOWN_TIMEOUT": "5",
+                    "WEBCHAT_RATE": "10000",
+                    "WEBCHAT_TOTAL_RATE": "10000",
+                    **self.env,
+                }
+            ),
             stdout=log,
             stderr=log,
         )
