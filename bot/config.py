@@ -71,9 +71,9 @@ class Settings(BaseSettings):
     webchat_total_new_chats_per_hour: int = Field(default=600, ge=1)
     # Web chat users who never consented are deleted after this many hours without a message.
     webchat_trial_hours: int = Field(default=24, ge=1)
-    # Addresses of reverse proxies whose X-Real-IP / X-Forwarded-For header is believed (comma
-    # separated). The shipped nginx runs on the same machine: loopback. Empty: no proxy, the
-    # connecting address is the client's.
+    # Addresses (or networks, "172.16.0.0/12") of reverse proxies whose X-Real-IP header is
+    # believed, comma separated. The shipped nginx runs on the same machine: loopback. Empty: no
+    # proxy, the connecting address is the client's. Docker: compose.yaml adds its bridge.
     trusted_proxies: str = "127.0.0.1,::1"
     # Password checks (argon2) run in this many threads, off the event loop; logins beyond
     # this many waiting get 429 ("busy, try again") instead of slowing every chat down.

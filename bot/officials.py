@@ -3,7 +3,11 @@ an account to the official's chat account so /baocao answers there."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,6 +20,7 @@ from bot.store.officials import Official
 ROLES = ("admin", "village")
 LINK_CODE_SECONDS = 24 * 3600
 MIN_PASSWORD = 10
+MAX_PASSWORD = 200  # the login form reads this many characters: a longer one could never log in
 _hasher = PasswordHasher()
 _dummy: list[str] = []
 
@@ -32,16 +37,56 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(db: Database, username: str, password: str, now: int) -> Official | None:
-    official = officials.by_username(db, username)
+def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        _hasher.verify(official.password_hash if official else _dummy_hash(), password)
+        return _hasher.verify(password_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
+        return False
+
+
+T = TypeVar("T")
+
+
+class Busy(Exception):
+    """More logins are waiting for a password check than the queue holds."""
+
+
+class PasswordPool:
+    """argon2 in a few threads, off the event loop that chats and webhooks share; at most
+    `queue` checks waiting or running, beyond that Busy (the dashboard answers 429)."""
+
+    def __init__(self, threads: int, queue: int) -> None:
+        self.queue = max(queue, threads)
+        self.in_flight = 0
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2")
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        if self.in_flight >= self.queue:
+            raise Busy()
+        self.in_flight += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        finally:
+            self.in_flight -= 1
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def check_password(
+    pool: PasswordPool, db: Database, username: str, password: str, now: int
+) -> Official | None:
+    """The active official with this username and password, else None. The time taken does not
+    tell whether the username exists (an unknown one is checked against a dummy hash)."""
+    official = officials.by_username(db, username)
+    known = official.password_hash if official else None
+    if not await pool.run(_verify, known, password):
         return None
     if official is None or not official.active:
         return None
     if _hasher.check_needs_rehash(official.password_hash):
-        officials.set_password(db, official.id, hash_password(password), now)
+        new_hash = await pool.run(hash_password, password)
+        officials.set_password(db, official.id, new_hash, now)
     return official
 
 

@@ -14,18 +14,27 @@ from aiohttp import web
 
 from bot.web.keys import SERVICES
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
 
 @lru_cache(maxsize=8)
-def _trusted(setting: str) -> frozenset[str]:
-    found = set()
+def _trusted(setting: str) -> tuple[Network, ...]:
+    """TRUSTED_PROXIES: addresses or networks ("172.16.0.0/12"), comma separated."""
+    found = []
     for part in setting.split(","):
-        part = part.strip()
-        if part:
-            try:
-                found.add(str(ipaddress.ip_address(part)))
-            except ValueError:
-                continue
-    return frozenset(found)
+        try:
+            found.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError:
+            continue  # an empty or mistyped entry trusts nothing
+    return tuple(found)
+
+
+def _is_trusted(address: str, trusted: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
 
 
 def _ip(text: str) -> str | None:
@@ -39,7 +48,7 @@ def client_address(request: web.Request) -> str:
     """The address to throttle by (never None: an unknown peer is "unknown", one bucket)."""
     remote = _ip(request.remote or "") or "unknown"
     trusted = _trusted(request.app[SERVICES].settings.trusted_proxies)
-    if remote not in trusted:
+    if not _is_trusted(remote, trusted):
         return remote
     real = _ip(request.headers.get("X-Real-IP", ""))
     if real is not None:
@@ -47,7 +56,7 @@ def client_address(request: web.Request) -> str:
     # The nearest address a trusted proxy added that is not itself a trusted proxy.
     for hop in reversed(request.headers.get("X-Forwarded-For", "").split(",")):
         address = _ip(hop)
-        if address is not None and address not in trusted:
+        if address is not None and not _is_trusted(address, trusted):
             return address
     return remote
 
