@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from bot.certificates import CODE_ALPHABET, normalise_code
-from bot.store import audit, officials
+from bot.store import audit, officials, units
 from bot.store.officials import Official
 
 ROLES = ("admin", "village")
@@ -90,6 +90,58 @@ async def check_password(
     return official
 
 
+def _check_role(db: Database, role: str, unit_id: int | None) -> None:
+    """A village official has a village (never the commune unit); an admin has none."""
+    if role not in ROLES or (role == "village") != (unit_id is not None):
+        raise ValueError("role")
+    if unit_id is not None:
+        unit = units.get(db, unit_id)
+        if unit is None or unit.kind != "village":
+            raise ValueError("unit")
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password cannot be used (a message key), or None."""
+    if len(password) < MIN_PASSWORD:
+        return "too_short"
+    if len(password) > MAX_PASSWORD:
+        return "too_long"
+    return None
+
+
+def set_active(db: Database, official_id: int, active: bool, now: int, actor: str) -> None:
+    """Deactivate (every session ends now) or activate again (no old session comes back:
+    they were deleted, and any left are ended too)."""
+    with db.atomic():
+        officials.set_active(db, official_id, active, now)
+        officials.end_sessions_of(db, official_id)
+        audit.record(
+            db,
+            now,
+            "official.activated" if active else "official.deactivated",
+            subject=f"official:{official_id}",
+            by=actor,
+        )
+
+
+def reset_password(db: Database, official_id: int, password: str, now: int, actor: str) -> None:
+    """A new password set by an administrator; the account's sessions end. Raises ValueError
+    when password_problem() finds one."""
+    if password_problem(password) is not None:
+        raise ValueError("password")
+    store_password(db, official_id, hash_password(password), now, actor)
+
+
+def store_password(db: Database, official_id: int, new_hash: str, now: int, actor: str) -> None:
+    """reset_password() with the hash made already (the dashboard makes it in its pool)."""
+    with db.atomic():
+        officials.set_password(db, official_id, new_hash, now)
+        officials.end_sessions_of(db, official_id)
+        audit.record(
+            db, now, "official.password_reset", subject=f"official:{official_id}", by=actor
+        )
+
+
 def create(
     db: Database,
     *,
@@ -101,8 +153,7 @@ def create(
     now: int,
     actor: str,
 ) -> int:
-    if role not in ROLES or (role == "village") != (unit_id is not None):
-        raise ValueError("role")
+    _check_role(db, role, unit_id)
     with db.atomic():
         official_id = officials.create(
             db,
@@ -128,8 +179,7 @@ def create(
 def change_role(
     db: Database, official_id: int, role: str, unit_id: int | None, now: int, actor: str
 ) -> None:
-    if role not in ROLES or (role == "village") != (unit_id is not None):
-        raise ValueError("role")
+    _check_role(db, role, unit_id)
     with db.atomic():
         officials.set_role(db, official_id, role, unit_id, now)
         officials.end_sessions_of(db, official_id)  # the next page load asks to log in again
