@@ -25,7 +25,7 @@ from bot.certificates import image_path, render
 from bot.engine.types import MAX_PAYLOAD_BYTES, Incoming
 from bot.store import access, certificates, outbox, users
 from bot.web import limits
-from bot.web.addresses import client_address
+from bot.web.addresses import address_key, client_address
 from bot.web.keys import SERVICES, TEMPLATES
 
 CHANNEL = "webchat"
@@ -175,6 +175,8 @@ async def send(request: web.Request) -> web.Response:
             payload=payload,
             kind="button" if payload else "text",
             at=time.time(),
+            # Wrong codes are throttled per address too (bot/code_guesses.py): a hash, not the IP.
+            extra={"address": address_key(client_address(request))},
         )
     )
     return web.json_response({"replies": _replies(services, chat_id)})
