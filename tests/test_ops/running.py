@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -180,12 +179,21 @@ class SlowRequest:
 
     port: int
     name: str
-    chat_id: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    chat_id: str = ""
     writer: asyncio.StreamWriter | None = None
     reader: asyncio.StreamReader | None = None
     body: bytes = b""
 
     async def begin(self) -> None:
+        if not self.chat_id:  # a chat starts with a page load, which hands out its cookie
+            jar = aiohttp.CookieJar(unsafe=True)
+            url = f"http://127.0.0.1:{self.port}/"
+            async with (
+                aiohttp.ClientSession(cookie_jar=jar) as session,
+                session.get(url) as response,
+            ):
+                assert response.status == 200
+            self.chat_id = next(c.value for c in jar if c.key == "hvs_chat")
         self.body = json.dumps({"id": self.name, "text": "/menu"}).encode()
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         head = (
