@@ -183,3 +183,10 @@ def test_idle_trial_users_are_pruned_daily(make):
     left = {row[0] for row in db.execute("SELECT id FROM users").fetchall()}
     assert left == {recent.id, consented.id, telegram.id}
     assert idle.id not in left
+
+
+def test_the_shipped_nginx_sets_the_address_the_app_believes():
+    site = (Path(__file__).resolve().parents[2] / "deploy/nginx/hocvuso.conf").read_text()
+    assert "proxy_set_header X-Real-IP $remote_addr;" in site
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in site  # replaced, not appended
+    assert Settings(_env_file=None).trusted_proxies == "127.0.0.1,::1"  # type: ignore[call-arg]
