@@ -144,6 +144,9 @@ def parser() -> argparse.ArgumentParser:
     from bot.invites import add_parsers as add_invite_parsers
 
     add_invite_parsers(sub)  # admin invite mentor
+    from bot.ops.accounts_cli import add_parsers as add_account_parsers
+
+    add_account_parsers(sub)  # admin deactivate, activate, reset-password
     return p
 
 

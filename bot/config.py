@@ -62,6 +62,23 @@ class Settings(BaseSettings):
     webchat_enabled: bool | None = None
     # Web chat learners count in official numbers only in kiosk mode, as assisted at the centre.
     webchat_kiosk: bool = False
+    # Web chat limits against floods and disk exhaustion: messages per second from one address
+    # (after a burst of 20) and from all addresses together (after a burst of 100); new chats
+    # (first page loads) an hour from one address and from all together.
+    webchat_rate: float = Field(default=1.0, gt=0)
+    webchat_total_rate: float = Field(default=30.0, gt=0)
+    webchat_new_chats_per_hour: int = Field(default=30, ge=1)
+    webchat_total_new_chats_per_hour: int = Field(default=600, ge=1)
+    # Web chat users who never consented are deleted after this many hours without a message.
+    webchat_trial_hours: int = Field(default=24, ge=1)
+    # Addresses (or networks, "172.16.0.0/12") of reverse proxies whose X-Real-IP header is
+    # believed, comma separated. The shipped nginx runs on the same machine: loopback. Empty: no
+    # proxy, the connecting address is the client's. Docker: compose.yaml adds its bridge.
+    trusted_proxies: str = "127.0.0.1,::1"
+    # Password checks (argon2) run in this many threads, off the event loop; logins beyond
+    # this many waiting get 429 ("busy, try again") instead of slowing every chat down.
+    login_threads: int = Field(default=2, ge=1)
+    login_queue: int = Field(default=8, ge=1)
     log_json: bool = False
     log_level: str = "INFO"
 

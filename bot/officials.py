@@ -3,19 +3,24 @@ an account to the official's chat account so /baocao answers there."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from bot.certificates import CODE_ALPHABET, normalise_code
-from bot.store import audit, officials
+from bot.store import audit, officials, units
 from bot.store.officials import Official
 
 ROLES = ("admin", "village")
 LINK_CODE_SECONDS = 24 * 3600
 MIN_PASSWORD = 10
+MAX_PASSWORD = 200  # the login form reads this many characters: a longer one could never log in
 _hasher = PasswordHasher()
 _dummy: list[str] = []
 
@@ -32,17 +37,109 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(db: Database, username: str, password: str, now: int) -> Official | None:
-    official = officials.by_username(db, username)
+def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        _hasher.verify(official.password_hash if official else _dummy_hash(), password)
+        return _hasher.verify(password_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
+        return False
+
+
+T = TypeVar("T")
+
+
+class Busy(Exception):
+    """More logins are waiting for a password check than the queue holds."""
+
+
+class PasswordPool:
+    """argon2 in a few threads, off the event loop that chats and webhooks share; at most
+    `queue` checks waiting or running, beyond that Busy (the dashboard answers 429)."""
+
+    def __init__(self, threads: int, queue: int) -> None:
+        self.queue = max(queue, threads)
+        self.in_flight = 0
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2")
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        if self.in_flight >= self.queue:
+            raise Busy()
+        self.in_flight += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        finally:
+            self.in_flight -= 1
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def check_password(
+    pool: PasswordPool, db: Database, username: str, password: str, now: int
+) -> Official | None:
+    """The active official with this username and password, else None. The time taken does not
+    tell whether the username exists (an unknown one is checked against a dummy hash)."""
+    official = officials.by_username(db, username)
+    known = official.password_hash if official else None
+    if not await pool.run(_verify, known, password):
         return None
     if official is None or not official.active:
         return None
     if _hasher.check_needs_rehash(official.password_hash):
-        officials.set_password(db, official.id, hash_password(password), now)
+        new_hash = await pool.run(hash_password, password)
+        officials.set_password(db, official.id, new_hash, now)
     return official
+
+
+def _check_role(db: Database, role: str, unit_id: int | None) -> None:
+    """A village official has a village (never the commune unit); an admin has none."""
+    if role not in ROLES or (role == "village") != (unit_id is not None):
+        raise ValueError("role")
+    if unit_id is not None:
+        unit = units.get(db, unit_id)
+        if unit is None or unit.kind != "village":
+            raise ValueError("unit")
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password cannot be used (a message key), or None."""
+    if len(password) < MIN_PASSWORD:
+        return "too_short"
+    if len(password) > MAX_PASSWORD:
+        return "too_long"
+    return None
+
+
+def set_active(db: Database, official_id: int, active: bool, now: int, actor: str) -> None:
+    """Deactivate (every session ends now) or activate again (no old session comes back:
+    they were deleted, and any left are ended too)."""
+    with db.atomic():
+        officials.set_active(db, official_id, active, now)
+        officials.end_sessions_of(db, official_id)
+        audit.record(
+            db,
+            now,
+            "official.activated" if active else "official.deactivated",
+            subject=f"official:{official_id}",
+            by=actor,
+        )
+
+
+def reset_password(db: Database, official_id: int, password: str, now: int, actor: str) -> None:
+    """A new password set by an administrator; the account's sessions end. Raises ValueError
+    when password_problem() finds one."""
+    if password_problem(password) is not None:
+        raise ValueError("password")
+    store_password(db, official_id, hash_password(password), now, actor)
+
+
+def store_password(db: Database, official_id: int, new_hash: str, now: int, actor: str) -> None:
+    """reset_password() with the hash made already (the dashboard makes it in its pool)."""
+    with db.atomic():
+        officials.set_password(db, official_id, new_hash, now)
+        officials.end_sessions_of(db, official_id)
+        audit.record(
+            db, now, "official.password_reset", subject=f"official:{official_id}", by=actor
+        )
 
 
 def create(
@@ -56,8 +153,7 @@ def create(
     now: int,
     actor: str,
 ) -> int:
-    if role not in ROLES or (role == "village") != (unit_id is not None):
-        raise ValueError("role")
+    _check_role(db, role, unit_id)
     with db.atomic():
         official_id = officials.create(
             db,
@@ -83,8 +179,7 @@ def create(
 def change_role(
     db: Database, official_id: int, role: str, unit_id: int | None, now: int, actor: str
 ) -> None:
-    if role not in ROLES or (role == "village") != (unit_id is not None):
-        raise ValueError("role")
+    _check_role(db, role, unit_id)
     with db.atomic():
         officials.set_role(db, official_id, role, unit_id, now)
         officials.end_sessions_of(db, official_id)  # the next page load asks to log in again

@@ -19,7 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import alerts, broadcasts, reminder_jobs
 from bot.reports import quarterly
-from bot.store import health, outbox, updates
+from bot.store import access, health, outbox, updates, users
 from bot.store.db import checkpoint
 
 if TYPE_CHECKING:
@@ -56,6 +56,9 @@ def _prune_step(services: Services, now: int) -> int:
     with services.db.atomic():
         outbox.prune(services.db, older_than)
         updates.prune(services.db, older_than)
+        trial_hours = services.settings.webchat_trial_hours
+        users.prune_idle_trials(services.db, "webchat", now - trial_hours * 3600)
+        access.prune_wrong_codes(services.db, now - 86400)
     return 0
 
 

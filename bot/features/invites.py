@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot import invites
+from bot import code_guesses, invites
 from bot.engine.context import Context
 from bot.engine.router import Router
 from bot.engine.types import Button
@@ -87,7 +87,10 @@ def _after(ctx: Context) -> None:
 
 def lookup(ctx: Context, typed: str) -> Invite | None:
     """The usable invitation a typed code names; otherwise say why (and audit it) and None."""
-    if store.refusals_since(ctx.db, ctx.user.id, ctx.now - HOUR) >= invites.MAX_REFUSALS_PER_HOUR:
+    if (
+        store.refusals_since(ctx.db, ctx.user.id, ctx.now - HOUR) >= invites.MAX_REFUSALS_PER_HOUR
+        or code_guesses.blocked(ctx)  # per address too: the web chat's many cookies
+    ):
         ctx.set_state(None)
         ctx.say("invites.too_many")
         return None
@@ -95,6 +98,7 @@ def lookup(ctx: Context, typed: str) -> Invite | None:
     invite = store.get(ctx.db, code)
     problem = "unknown" if invite is None else invite.problem(ctx.now)
     if problem is not None:
+        code_guesses.wrong(ctx)
         refuse(ctx, problem, code[:20])
         return None
     return invite

@@ -5,6 +5,7 @@ official's dashboard account with a one-time code made on the dashboard.
 
 from __future__ import annotations
 
+from bot import code_guesses
 from bot import officials as accounts
 from bot.config import PROJECT_ROOT
 from bot.engine.context import Context
@@ -28,8 +29,11 @@ def _pct(ctx: Context, value: float | None) -> str:
 def report_command(ctx: Context) -> None:
     official = officials.by_user(ctx.db, ctx.user.id)
     if ctx.args:
+        if code_guesses.blocked(ctx):
+            return ctx.say("officials.too_many_codes")  # not even checked
         linked = accounts.link_chat(ctx.db, " ".join(ctx.args), ctx.user.id, ctx.now)
         if linked is None:
+            code_guesses.wrong(ctx)
             return ctx.say("officials.bad_code")
         ctx.say("officials.linked", name=linked.display_name, admin=linked.is_admin)
         official = linked

@@ -102,9 +102,13 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     password = _read_password(texts, args.password_stdin)
     if password is None:
         return 1
-    if len(password) < accounts.MIN_PASSWORD:
+    if accounts.password_problem(password) is not None:  # a longer one could never log in
         print(
-            texts.render("officials.cli_bad_password", min_len=accounts.MIN_PASSWORD),
+            texts.render(
+                "officials.cli_bad_password",
+                min_len=accounts.MIN_PASSWORD,
+                max_len=accounts.MAX_PASSWORD,
+            ),
             file=sys.stderr,
         )
         return 2

@@ -1,4 +1,5 @@
-"""What /healthz reads: the database answers, the last periodic job run, the outbox backlog."""
+"""What /healthz reads: the database answers and takes a write, the last periodic job run,
+the outbox backlog."""
 
 from __future__ import annotations
 
@@ -25,6 +26,17 @@ class Backlog:
 def ping(db: Database) -> None:
     """Raise sqlite3.Error when the database does not answer."""
     db.execute("SELECT 1").fetchone()
+
+
+def probe_write(db: Database, now: int) -> None:
+    """Raise sqlite3.Error when the database cannot take a write (full disk, read-only file):
+    one tiny row rewritten in its own transaction."""
+    with db.atomic():
+        db.execute(
+            "INSERT INTO health_probe (id, at) VALUES (1, ?) "
+            "ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+            [now],
+        )
 
 
 def schema_version(db: Database) -> str | None:

@@ -382,3 +382,23 @@ def m012_address_form(db: Database) -> None:
     # How the person asked to be called ("bác", "cô", "chú", "anh", "chị", "em", "bạn"); when
     # set, it wins over the age rule. NULL: not chosen.
     _run(db, "ALTER TABLE users ADD COLUMN address_form TEXT")
+
+
+def m015_access(db: Database) -> None:
+    # A key this installation signs its web chat cookies with (a chat exists only after a real
+    # page load), and one row /healthz rewrites to prove the database still takes writes.
+    _run(
+        db,
+        """
+        CREATE TABLE app_secrets (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE health_probe (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            at INTEGER NOT NULL
+        )
+        """,
+    )

@@ -168,6 +168,14 @@ def failures_since(db: Database, key: str, since: int) -> int:
     return int(row[0])
 
 
+def failures_and_last(db: Database, key: str, since: int) -> tuple[int, int | None]:
+    """How many failures under `key` since then, and when the last one was."""
+    row = db.execute(
+        "SELECT COUNT(*), MAX(at) FROM login_failures WHERE key = ? AND at >= ?", [key, since]
+    ).fetchone()
+    return int(row[0]), row[1]
+
+
 def clear_failures(db: Database, key: str) -> None:
     db.execute("DELETE FROM login_failures WHERE key = ?", [key])
 

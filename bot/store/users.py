@@ -147,6 +147,18 @@ def erase(db: Database, user_id: int) -> None:
     db.execute("DELETE FROM users WHERE id = ?", [user_id])
 
 
+def prune_idle_trials(db: Database, channel: str, idle_before: int) -> int:
+    """Delete the users of `channel` who never consented and wrote nothing since then (web chat
+    visitors who left): nothing of theirs counts anywhere. How many went."""
+    rows = db.execute(
+        "SELECT id FROM users WHERE channel = ? AND consent_at IS NULL AND last_active_at < ?",
+        [channel, idle_before],
+    ).fetchall()
+    for (user_id,) in rows:
+        erase(db, user_id)
+    return len(rows)
+
+
 def count(db: Database) -> int:
     row = db.execute("SELECT COUNT(*) FROM users").fetchone()
     return int(row[0])

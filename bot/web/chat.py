@@ -2,10 +2,16 @@
 
 The browser holds an opaque random id in an HttpOnly cookie; that id is the chat. Each POST
 carries a client message id, so a double tap or a retried request is processed once.
+
+Only the page hands out ids, signed with this installation's key, and only so many an hour
+per address (bot/web/limits.py): a self-made cookie gets a polite 403 and creates nothing.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import secrets
 import time
@@ -17,16 +23,23 @@ from aiohttp import web
 from bot.app import Services
 from bot.certificates import image_path, render
 from bot.engine.types import MAX_PAYLOAD_BYTES, Incoming
-from bot.store import certificates, outbox, users
+from bot.store import access, certificates, outbox, users
+from bot.web import limits
+from bot.web.addresses import address_key, client_address
 from bot.web.keys import SERVICES, TEMPLATES
 
 CHANNEL = "webchat"
 COOKIE = "hvs_chat"
 MAX_TEXT = 1000
 MAX_ID = 64
+RANDOM_PART = 24  # characters of token_urlsafe(18); a 22-character signature follows
+COOKIE_KEY: web.AppKey[bytes] = web.AppKey("webchat_cookie_key")
 
 
 def setup(app: web.Application) -> None:
+    db = app[SERVICES].db
+    app[COOKIE_KEY] = access.secret(db, "webchat_cookie", int(time.time())).encode()
+    limits.setup(app)
     app.router.add_get("/", page)
     app.router.add_get("/api/chat/certificate/{code}", certificate_image)
     app.router.add_post("/api/chat", send)
@@ -46,6 +59,24 @@ def _chat_id(request: web.Request) -> str | None:
     )
 
 
+def _signature(key: bytes, random_part: str) -> str:
+    digest = hmac.new(key, random_part.encode(), hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def new_chat_id(key: bytes) -> str:
+    random_part = secrets.token_urlsafe(18)
+    return random_part + _signature(key, random_part)
+
+
+def _issued(request: web.Request, chat_id: str) -> bool:
+    """Whether this page handed out the id (or its chat already exists, from before signing)."""
+    random_part, signature = chat_id[:RANDOM_PART], chat_id[RANDOM_PART:]
+    if hmac.compare_digest(signature, _signature(request.app[COOKIE_KEY], random_part)):
+        return True
+    return users.find(_services(request).db, CHANNEL, chat_id) is not None
+
+
 def _set_cookie(response: web.StreamResponse, chat_id: str) -> None:
     response.set_cookie(
         COOKIE, chat_id, max_age=365 * 24 * 3600, httponly=True, samesite="Strict", path="/"
@@ -55,6 +86,10 @@ def _set_cookie(response: web.StreamResponse, chat_id: str) -> None:
 async def page(request: web.Request) -> web.Response:
     services = _services(request)
     texts = services.texts
+    chat_id = _chat_id(request)
+    fresh = chat_id is None or not _issued(request, chat_id)
+    if fresh and not request.app[limits.LIMITS].new_chat(client_address(request)):
+        return web.Response(text=texts.render("web.busy"), status=429, content_type="text/plain")
     xa = services.engine.commune_name
     ui = {
         key.split(".", 1)[1]: texts.render(key, xa=xa, max_len=MAX_TEXT)
@@ -66,9 +101,8 @@ async def page(request: web.Request) -> web.Response:
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
     )
-    chat_id = _chat_id(request)
-    if chat_id is None:
-        _set_cookie(response, secrets.token_urlsafe(18))
+    if fresh:
+        _set_cookie(response, new_chat_id(request.app[COOKIE_KEY]))
     return response
 
 
@@ -128,6 +162,9 @@ async def send(request: web.Request) -> web.Response:
     )
     if not valid:
         return _bad_request(services)
+    if not _issued(request, chat_id):
+        message = services.texts.render("web.reload")
+        return web.json_response({"error": message}, status=403)
     services.engine.handle(
         Incoming(
             channel=CHANNEL,
@@ -138,6 +175,8 @@ async def send(request: web.Request) -> web.Response:
             payload=payload,
             kind="button" if payload else "text",
             at=time.time(),
+            # Wrong codes are throttled per address too (bot/code_guesses.py): a hash, not the IP.
+            extra={"address": address_key(client_address(request))},
         )
     )
     return web.json_response({"replies": _replies(services, chat_id)})
@@ -149,3 +188,14 @@ async def pending(request: web.Request) -> web.Response:
     if chat_id is None:
         return web.json_response({"replies": []})
     return web.json_response({"replies": _replies(services, chat_id)})
+
+
+def setup_off(app: web.Application) -> None:
+    """With a platform token and no WEBCHAT_ENABLED: no web chat, "/" says where to chat."""
+
+    async def off(request: web.Request) -> web.Response:
+        texts = request.app[SERVICES].texts
+        xa = request.app[SERVICES].engine.commune_name
+        return web.Response(text=texts.render("web.closed", xa=xa), status=404)
+
+    app.router.add_get("/", off)

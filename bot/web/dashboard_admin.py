@@ -20,6 +20,7 @@ from bot.reports.sentences import gap_text
 from bot.reports.service import commune_name
 from bot.store import audit, officials, units
 from bot.units import import_file
+from bot.web import dashboard_accounts
 from bot.web.dashboard_auth import (
     PATH,
     Auth,
@@ -45,6 +46,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get(f"{PATH}/audit", admin_required(audit_page))
     app.router.add_get(f"{PATH}/officials", admin_required(officials_page))
     app.router.add_post(f"{PATH}/officials", admin_required(officials_post))
+    dashboard_accounts.setup(app)
     app.router.add_get(f"{PATH}/account", login_required(account_page))
     app.router.add_post(f"{PATH}/account", login_required(account_post))
 
@@ -303,8 +305,9 @@ async def officials_post(request: web.Request, auth: Auth) -> web.StreamResponse
         accounts.change_role(
             db, target.id, role, unit_id, int(time.time()), actor=f"official:{auth.official.id}"
         )
-    except ValueError:
-        return _officials_view(request, auth, 400, problem="dashboard.officials_bad")
+    except ValueError as error:
+        problem = "not_village" if str(error) == "unit" else "bad"
+        return _officials_view(request, auth, 400, problem=f"dashboard.officials_{problem}")
     return redirect(f"{PATH}/officials")
 
 

@@ -5,7 +5,13 @@
   SESSION_MAX in all.
 - Every POST carries the session's CSRF token in a form field (the login form a token of its
   own, also held in a cookie); a POST without it, or from another origin, changes nothing.
-- Too many failed logins for one username, or from one address, lock logins for a while.
+- Failed logins slow down the one who fails: after a few wrong passwords for one username
+  from one address, that address waits before its next try for that username, longer after
+  each failure (no lock a stranger elsewhere can put on an official); an address failing for
+  many usernames waits too. The address is the client's (TRUSTED_PROXIES, bot/web/addresses);
+  failures are stored under hashes, and the audit log names only accounts that exist.
+- Passwords are checked in a small thread pool (bot.officials.PasswordPool): logins beyond
+  its queue get 429 and the event loop stays free for chats and webhooks.
 """
 
 from __future__ import annotations
@@ -19,10 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from sqlite_utils import Database
 
 from bot import officials as accounts
 from bot.store import audit, officials
 from bot.store.officials import Official
+from bot.web.addresses import address_key, client_address
 from bot.web.dashboard_ui import redirect, render
 from bot.web.keys import SERVICES
 
@@ -31,11 +39,14 @@ LOGIN_COOKIE = "hvs_login"
 PATH = "/dashboard"
 SESSION_IDLE = 2 * 3600
 SESSION_MAX = 12 * 3600
-THROTTLE_WINDOW = 15 * 60
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_ADDRESS = 20
-MAX_FIELD = 200
-LOOPBACK = ("127.0.0.1", "::1")
+THROTTLE_WINDOW = 3600  # failures older than this are forgotten
+FREE_FAILURES_PER_PAIR = 3  # wrong passwords for one username from one address, then waits
+FREE_FAILURES_PER_ADDRESS = 20  # wrong passwords from one address for any usernames
+FIRST_WAIT = 30  # seconds after the first failure past the free ones; doubles each time
+LONGEST_WAIT = 15 * 60
+MAX_FIELD = accounts.MAX_PASSWORD
+PASSWORDS: web.AppKey[accounts.PasswordPool] = web.AppKey("password_pool")
+clock = time.time  # login throttling's clock (a test moves it on)
 
 Handler = Callable[[web.Request, "Auth"], Awaitable[web.StreamResponse]]
 
@@ -137,6 +148,13 @@ def admin_required(handler: Handler) -> Callable[[web.Request], Awaitable[web.St
 
 
 def setup(app: web.Application) -> None:
+    settings = app[SERVICES].settings
+    app[PASSWORDS] = accounts.PasswordPool(settings.login_threads, settings.login_queue)
+
+    async def close_pool(app: web.Application) -> None:
+        app[PASSWORDS].close()
+
+    app.on_cleanup.append(close_pool)
     app.router.add_get(f"{PATH}/login", login_page)
     app.router.add_post(f"{PATH}/login", login_post)
     app.router.add_post(f"{PATH}/logout", login_required(logout))
@@ -155,25 +173,36 @@ async def login_page(request: web.Request) -> web.StreamResponse:
     return _login_form(request)
 
 
-def _address(request: web.Request) -> str | None:
-    """The client's address; behind a local reverse proxy, the one it passes in X-Real-IP.
-
-    None when only the proxy's own address is known: then logins are throttled per username
-    only, so one person's failures never lock everyone out."""
-    remote = request.remote or ""
-    if remote in LOOPBACK:
-        forwarded = request.headers.get("X-Real-IP", "").strip()
-        return forwarded[:64] or None
-    return remote
+def _keys(address: str, username: str) -> tuple[str, str]:
+    """login_failures keys for (address, username) and for the address: hashes, so neither a
+    typed password in the username field nor an address is stored as typed."""
+    pair = hashlib.sha256(f"{address}\n{username}".encode()).hexdigest()[:24]
+    return f"login:p:{pair}", f"login:a:{address_key(address)}"
 
 
-def _throttled(request: web.Request, username: str, now: int) -> bool:
-    db = request.app[SERVICES].db
+def _wait(count: int, free: int) -> int:
+    return 0 if count < free else min(LONGEST_WAIT, FIRST_WAIT * 2 ** (count - free))
+
+
+def _seconds_to_wait(db: Database, keys: tuple[str, str], now: int) -> int:
+    """0 when a try is allowed now, else how long this address must still wait."""
     since = now - THROTTLE_WINDOW
-    address = _address(request)
-    return officials.failures_since(db, f"user:{username}", since) >= MAX_FAILURES_PER_USER or (
-        address is not None
-        and officials.failures_since(db, f"ip:{address}", since) >= MAX_FAILURES_PER_ADDRESS
+    longest = 0
+    for key, free in zip(keys, (FREE_FAILURES_PER_PAIR, FREE_FAILURES_PER_ADDRESS), strict=True):
+        count, last = officials.failures_and_last(db, key, since)
+        if last is not None:
+            longest = max(longest, last + _wait(count, free) - now)
+    return longest
+
+
+def _subject(official: Official | None) -> str | None:
+    return f"official:{official.id}" if official is not None else None
+
+
+def _throttled(request: web.Request, username: str, wait: int) -> web.Response:
+    minutes = max(1, -(-wait // 60))
+    return _login_form(
+        request, 429, error_key="dashboard.login_throttled", username=username, minutes=minutes
     )
 
 
@@ -190,24 +219,45 @@ async def login_post(request: web.Request) -> web.StreamResponse:
         return forbidden(request, "dashboard.csrf_failed")
     username = str(data.get("username", "")).strip().lower()[:MAX_FIELD]
     password = str(data.get("password", ""))[:MAX_FIELD]
-    now = int(time.time())
-    if _throttled(request, username, now):
-        with db.atomic():
-            audit.record(db, now, "official.login_throttled", subject=f"username:{username}")
-        return _login_form(request, 429, error_key="dashboard.login_throttled", username=username)
-    official = accounts.check_password(db, username, password, now)
+    now = int(clock())
+    address = client_address(request)
+    keys = _keys(address, username)
+    wait = _seconds_to_wait(db, keys, now)
+    if wait > 0:
+        return _throttled(request, username, wait)  # no password check at all
+    try:
+        official = await accounts.check_password(
+            request.app[PASSWORDS], db, username, password, now
+        )
+    except accounts.Busy:
+        return _login_form(request, 429, error_key="dashboard.login_busy", username=username)
     if official is None:
+        known = officials.by_username(db, username)
         with db.atomic():
-            officials.record_failure(db, f"user:{username}", now)
-            address = _address(request)
-            if address is not None:
-                officials.record_failure(db, f"ip:{address}", now)
+            officials.record_failure(db, keys[0], now)
+            officials.record_failure(db, keys[1], now)
             officials.purge_failures(db, now - 24 * 3600)
-            audit.record(db, now, "official.login_failed", subject=f"username:{username}")
+            audit.record(db, now, "official.login_failed", subject=_subject(known))
+            since = now - THROTTLE_WINDOW
+            pair_count, _ = officials.failures_and_last(db, keys[0], since)
+            address_count, _ = officials.failures_and_last(db, keys[1], since)
+            if pair_count == FREE_FAILURES_PER_PAIR or address_count == FREE_FAILURES_PER_ADDRESS:
+                # The notice: from now on this address waits (once, not for every try).
+                audit.record(
+                    db,
+                    now,
+                    "official.login_throttled",
+                    subject=_subject(known) if pair_count == FREE_FAILURES_PER_PAIR else None,
+                    address=keys[1].removeprefix("login:a:")[:8],
+                    failures=max(pair_count, address_count),
+                )
+        wait = _seconds_to_wait(db, keys, now)
+        if wait > 0:
+            return _throttled(request, username, wait)
         return _login_form(request, 401, error_key="dashboard.login_failed", username=username)
     session_token = secrets.token_urlsafe(32)
     with db.atomic():
-        officials.clear_failures(db, f"user:{username}")
+        officials.clear_failures(db, keys[0])
         officials.purge_sessions(db, now - SESSION_IDLE, now - SESSION_MAX)
         officials.create_session(
             db, _hash(session_token), official.id, secrets.token_urlsafe(24), now

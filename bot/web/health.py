@@ -1,4 +1,5 @@
-"""/healthz: for systemd, Docker and a monitoring probe. JSON; 503 when the database is down.
+"""/healthz: for systemd, Docker and a monitoring probe. JSON; 503 when the database is down,
+or "degraded" (also 503) when it answers but a write fails (a full disk, a read-only file).
 
 Counts and times only: nothing here names a person.
 """
@@ -49,6 +50,13 @@ async def healthz(request: web.Request) -> web.Response:
         log.error("health check: database does not answer", extra={"error": type(exc).__name__})
         body["status"] = "error"
         body["database"] = {"ok": False, "error": type(exc).__name__}
+        return web.json_response(body, status=503)
+    try:
+        health.probe_write(db, now)
+    except sqlite3.Error as exc:
+        log.error("health check: database takes no writes", extra={"error": type(exc).__name__})
+        body["status"] = "degraded"
+        body["database"] = {"ok": False, "schema": schema, "write_error": type(exc).__name__}
         return web.json_response(body, status=503)
     body["database"] = {"ok": True, "schema": schema}
     body["scheduler"] = {

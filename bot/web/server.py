@@ -20,7 +20,10 @@ def create_app(services: Services) -> web.Application:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    chat.setup(app)
+    if services.settings.webchat_on:
+        chat.setup(app)
+    else:
+        chat.setup_off(app)
     health.setup(app)
     dashboard.setup(app)
     return app

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -78,7 +77,16 @@ class Assistant:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", *command],
             cwd=self.workdir,  # no .env here: only the settings given below
-            env=clean_env(LOG_JSON="true", SHUTDOWN_TIMEOUT="5", **self.env),
+            # Fake browsers chat as fast as they can, all from loopback: no web chat limits.
+            env=clean_env(
+                **{
+                    "LOG_JSON": "true",
+                    "SHUTDOWN_TIMEOUT": "5",
+                    "WEBCHAT_RATE": "10000",
+                    "WEBCHAT_TOTAL_RATE": "10000",
+                    **self.env,
+                }
+            ),
             stdout=log,
             stderr=log,
         )
@@ -171,12 +179,21 @@ class SlowRequest:
 
     port: int
     name: str
-    chat_id: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    chat_id: str = ""
     writer: asyncio.StreamWriter | None = None
     reader: asyncio.StreamReader | None = None
     body: bytes = b""
 
     async def begin(self) -> None:
+        if not self.chat_id:  # a chat starts with a page load, which hands out its cookie
+            jar = aiohttp.CookieJar(unsafe=True)
+            url = f"http://127.0.0.1:{self.port}/"
+            async with (
+                aiohttp.ClientSession(cookie_jar=jar) as session,
+                session.get(url) as response,
+            ):
+                assert response.status == 200
+            self.chat_id = next(c.value for c in jar if c.key == "hvs_chat")
         self.body = json.dumps({"id": self.name, "text": "/menu"}).encode()
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         head = (

@@ -88,7 +88,11 @@ async def test_a_whole_conversation_leaves_no_personal_data_in_the_logs(
 ) -> None:
     stream = io.StringIO()
     settings = settings_for(
-        tmp_path / "web.sqlite", log_json=True, log_level="DEBUG", telegram_bot_token=TOKEN
+        tmp_path / "web.sqlite",
+        log_json=True,
+        log_level="DEBUG",
+        telegram_bot_token=TOKEN,
+        webchat_enabled=True,  # beside a token, the web chat runs only when set (a kiosk)
     )
     setup_logging(settings, stream)
     services = build(settings)

@@ -89,3 +89,17 @@ def test_the_backlog_query_uses_the_small_partial_index(services):
         "WHERE status = 'pending' AND not_before <= 0"
     ).fetchall()
     assert "outbox_pending_due" in " ".join(str(row) for row in plan)
+
+
+async def test_a_database_that_takes_no_writes_is_degraded(aiohttp_client, services):
+    client: TestClient = await aiohttp_client(web_app(services))
+    assert (await (await client.get("/healthz")).json())["status"] == "ok"
+    services.db.execute("PRAGMA query_only = ON")  # as a read-only file or a remount would
+    try:
+        response = await client.get("/healthz")
+        body = await response.json()
+    finally:
+        services.db.execute("PRAGMA query_only = OFF")
+    assert response.status == 503 and body["status"] == "degraded"
+    assert body["database"]["ok"] is False and body["database"]["write_error"]
+    assert (await (await client.get("/healthz")).json())["status"] == "ok"
