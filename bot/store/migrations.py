@@ -384,6 +384,7 @@ def m012_address_form(db: Database) -> None:
     _run(db, "ALTER TABLE users ADD COLUMN address_form TEXT")
 
 
+@migrations()
 def m015_access(db: Database) -> None:
     # A key this installation signs its web chat cookies with (a chat exists only after a real
     # page load), and one row /healthz rewrites to prove the database still takes writes.
