@@ -207,6 +207,11 @@ SAMPLE: dict[str, Any] = {
     "epayment_now": "655",
     "ai_before": "35",
     "ai_now": "190",
+    # Understanding: a short answer, then the question waiting shown again in one line.
+    "co_nut": True,
+    "line": "Dạ vâng ạ.",
+    "again": "Câu 2/3: Người gọi xưng công an đòi chuyển tiền, bác làm gì?",
+    "chosen_labels": "Bộ Công an; Ngân hàng",
 }
 
 TEXTS = Texts(CONTENT / "messages")

@@ -4,6 +4,7 @@ from bot.engine.router import Router
 from bot.features import (
     ask,
     assisted,
+    conversation,
     help,
     households,
     invites,
@@ -36,5 +37,6 @@ ROUTERS: list[Router] = [
     assisted.router,
     households.router,
     ask.router,
+    conversation.router,
     help.router,
 ]

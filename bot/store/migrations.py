@@ -375,3 +375,10 @@ def m009_zalo(db: Database) -> None:
         ) WITHOUT ROWID
         """,
     )
+
+
+@migrations()
+def m013_pending_question(db: Database) -> None:
+    # The question waiting for an answer (its text in short, buttons, what it expects), kept
+    # across detours (a search, a help message, a reminder) apart from the buttons last offered.
+    _run(db, "ALTER TABLE users ADD COLUMN pending_question TEXT NOT NULL DEFAULT '{}'")
