@@ -46,7 +46,7 @@ def menu_buttons(ctx: Context) -> list[list[Button]]:
 @router.entry("menu")
 def show_menu(ctx: Context) -> None:
     ctx.set_state(None)
-    ctx.say("help.menu", menu_buttons(ctx), numbered=True)
+    ctx.say("help.menu", menu_buttons(ctx))
 
 
 @router.command("menu")
