@@ -251,15 +251,41 @@ class Vocabulary:
     def _answer(self, raw: str, waiting: Waiting) -> Understood | None:
         matchable = waiting.matchable or tuple(True for _ in waiting.labels)
         labels = [label if ok else "" for label, ok in zip(waiting.labels, matchable, strict=True)]
-        index = match_option(labels, raw)
-        if index is not None:
-            return Understood("answer", option=index)
+        words = _words(raw)
+        if len(words) == 1 and len(words[0]) == 1 and not words[0].isascii():
+            return None  # "à" is a sigh, not the letter a
+        # As typed, then with shorthand written out and particles left out ("dung lai ko
+        # chuyen", "có ạ").
+        tries = [raw]
+        cleaned = " ".join(w for w in self.expand(raw) if not self._particle(w))
+        if cleaned and cleaned != " ".join(words):
+            tries.append(cleaned)
+        for typed in tries:
+            index = match_option(labels, typed)
+            if index is not None and self._may_answer(typed, waiting.labels[index], matchable[index]):
+                return Understood("answer", option=index)
         if waiting.expects == "multi":
             choice = [label for label, ok in zip(labels, matchable, strict=True) if ok]
             several = match_options(choice, raw)
             if several:
                 return Understood("answer", options=several)
         return None
+
+    def _particle(self, word: str) -> bool:
+        phrase = self._lookup([word], frozenset(_GROUPS))
+        return phrase is not None and phrase.group == "particle"
+
+    def _may_answer(self, typed: str, label: str, matchable: bool) -> bool:
+        """An option named by only a part of it is not chosen by a single word that means
+        something else ("dung" is "đúng", not "Dừng lại, không chuyển"); the assistant's own
+        buttons are chosen by their number only."""
+        words = _words(typed)
+        if not matchable:
+            return len(words) == 1 and words[0].isdigit()
+        if len(words) != 1 or len(words[0]) == 1 or words[0].isdigit() or fold(typed) == " ".join(fold(w) for w in _words(label)):
+            return True
+        meaning = self._lookup(words, frozenset({"yes", "no", "courtesy"}))
+        return meaning is None
 
     def _yes_no(self, words: Sequence[str]) -> str | None:
         parts = self.segment(words, frozenset({"yes", "no", "courtesy"}))
