@@ -72,8 +72,10 @@ def main() -> None:
     for kind in sorted(new.total):
         print(f"{kind:<10} {new.total[kind]:>5} {old.share(kind):>7.1%} {new.share(kind):>7.1%}")
     print(f"{'all':<10} {len(cases):>5} {old.share():>7.1%} {new.share():>7.1%}")
-    print(f"courtesy words sent to the FAQ: before {courtesy_to_faq(old):.1%}, "
-          f"now {courtesy_to_faq(new):.1%}")
+    print(
+        f"courtesy words sent to the FAQ: before {courtesy_to_faq(old):.1%}, "
+        f"now {courtesy_to_faq(new):.1%}"
+    )
     print(f"classifier: {per_message_us:.0f} µs per message")
     if args.misses:
         for case, got in new.misses:

@@ -107,9 +107,7 @@ class Engine:
             in_group = bool(incoming.extra.get("group"))
             # A person's own chat is where reminders and pushes go: never a group they wrote in.
             own_chat = incoming.user_id if in_group else incoming.chat_id
-            user = users.load_or_create(
-                self.db, incoming.channel, incoming.user_id, own_chat, now
-            )
+            user = users.load_or_create(self.db, incoming.channel, incoming.user_id, own_chat, now)
             user.chat_id = own_chat
             user.last_active_at = now
             user.nudges_unanswered = 0  # they answered: reminders and nudges start afresh
@@ -155,15 +153,21 @@ class Engine:
         return pending.number_one(ctx.replies, user.pending_question)
 
     def push(
-        self, user: User, compose: Handler, *, now: int, broadcast_id: int | None = None,
+        self,
+        user: User,
+        compose: Handler,
+        *,
+        now: int,
+        broadcast_id: int | None = None,
     ) -> int:
         """Send something the assistant starts (a reminder, a broadcast, a mentor's push) to
         `user`, inside the caller's transaction. Returns the number of messages queued.
 
         The buttons become the question waiting (so a typed "1" answers them) only when the user
         is not in the middle of a flow, whose own question must keep its numbers."""
-        incoming = Incoming(channel=user.channel, chat_id=user.chat_id, user_id=user.external_id,
-                            update_id="")
+        incoming = Incoming(
+            channel=user.channel, chat_id=user.chat_id, user_id=user.external_id, update_id=""
+        )
         ctx = Context(self, self.db, user, incoming, now)
         compose(ctx)
         offered = pending.offered(ctx.replies)
@@ -175,8 +179,15 @@ class Engine:
         replies = pending.number_one(ctx.replies, user.pending_question)
         users.save(self.db, user)
         for reply in replies:
-            outbox.enqueue(self.db, channel=user.channel, chat_id=user.chat_id, user_id=user.id,
-                           body=reply.to_dict(), now=now, broadcast_id=broadcast_id)
+            outbox.enqueue(
+                self.db,
+                channel=user.channel,
+                chat_id=user.chat_id,
+                user_id=user.id,
+                body=reply.to_dict(),
+                now=now,
+                broadcast_id=broadcast_id,
+            )
         return len(ctx.replies)
 
     def waiting(self, user: User) -> Waiting | None:
@@ -220,11 +231,10 @@ class Engine:
             return self.entry(understood.action)(ctx)
         if understood.kind in ("courtesy", "stop", "cancel"):
             return self.entry(f"conversation.{understood.kind}")(ctx)
-        if understood.kind == "question" and (
-            state_handler is None or user.state in routes.questions
-        ):
-            if user.onboarded_at is not None or user.state is not None:
-                return self.entry("conversation.question")(ctx)
+        answered_on_the_way = state_handler is None or user.state in routes.questions
+        known_person = user.onboarded_at is not None or user.state is not None
+        if understood.kind == "question" and answered_on_the_way and known_person:
+            return self.entry("conversation.question")(ctx)
         if state_handler is not None:
             return state_handler(ctx)
         if user.onboarded_at is None:

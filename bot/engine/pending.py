@@ -51,7 +51,9 @@ def offered(replies: list[Reply]) -> list[list[list[str]]]:
 
 
 def buttons(pending: dict[str, Any]) -> list[list[Button]]:
-    return [[Button(label, payload) for label, payload in row] for row in pending.get("buttons", [])]
+    return [
+        [Button(label, payload) for label, payload in row] for row in pending.get("buttons", [])
+    ]
 
 
 def payloads(pending: dict[str, Any]) -> list[str]:

@@ -262,7 +262,9 @@ class Vocabulary:
             tries.append(cleaned)
         for typed in tries:
             index = match_option(labels, typed)
-            if index is not None and self._may_answer(typed, waiting.labels[index], matchable[index]):
+            if index is not None and self._may_answer(
+                typed, waiting.labels[index], matchable[index]
+            ):
                 return Understood("answer", option=index)
         if waiting.expects == "multi":
             choice = [label for label, ok in zip(labels, matchable, strict=True) if ok]
@@ -282,7 +284,12 @@ class Vocabulary:
         words = _words(typed)
         if not matchable:
             return len(words) == 1 and words[0].isdigit()
-        if len(words) != 1 or len(words[0]) == 1 or words[0].isdigit() or fold(typed) == " ".join(fold(w) for w in _words(label)):
+        if (
+            len(words) != 1
+            or len(words[0]) == 1
+            or words[0].isdigit()
+            or fold(typed) == " ".join(fold(w) for w in _words(label))
+        ):
             return True
         meaning = self._lookup(words, frozenset({"yes", "no", "courtesy"}))
         return meaning is None

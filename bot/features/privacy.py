@@ -71,6 +71,7 @@ def ask_delete(ctx: Context) -> None:
     ctx.say(
         "privacy.confirm_delete",
         [[ctx.button("buttons.confirm_delete", "x:y"), ctx.button("buttons.keep_data", "x:n")]],
+        expects="yes_no",
     )
 
 
