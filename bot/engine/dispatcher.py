@@ -30,6 +30,8 @@ ELDER_AGE = 55
 YOUTH_AGE = 22
 # Channels whose messages carry buttons; the others (console, Zalo) show numbered lines.
 BUTTON_CHANNELS = frozenset({"telegram", "webchat"})
+# Navigation words understood before registration is finished (the others wait for it).
+OPEN_TO_ALL = frozenset({"help.help"})
 
 
 class Engine:
@@ -227,7 +229,11 @@ class Engine:
             if understood.option is None and state_handler is not None:
                 return state_handler(ctx)  # several options ("1, 3"): the state grades them
             return self._answer(ctx, understood)
-        if understood.kind == "navigate" and understood.action in routes.entries:
+        if (
+            understood.kind == "navigate"
+            and understood.action in routes.entries
+            and (user.onboarded_at is not None or understood.action in OPEN_TO_ALL)
+        ):
             return self.entry(understood.action)(ctx)
         if understood.kind in ("courtesy", "stop", "cancel"):
             return self.entry(f"conversation.{understood.kind}")(ctx)

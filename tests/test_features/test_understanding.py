@@ -216,3 +216,14 @@ def test_multi_select_shows_the_labels_chosen(conv: Conversation, curriculum: Cu
     conv.send("3")
     assert f"Đã chọn: {question.options[0]}; {question.options[2]}." in conv.text
     assert "1, 3" not in conv.text
+
+
+def test_navigation_words_wait_for_registration(conv: Conversation) -> None:
+    conv.send("/batdau")
+    conv.send("học tiếp")
+    assert "Bài:" not in conv.text and "muốn làm gì" not in conv.text
+    assert conv.labels() == ["Đồng ý", "Không đồng ý"]
+    conv.send("menu")
+    assert "muốn làm gì" not in conv.text
+    record = conv.record()
+    assert record is not None and record.onboarded_at is None
