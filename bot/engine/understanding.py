@@ -72,8 +72,24 @@ _GROUPS = ("yes", "no", "navigate", "courtesy", "stop", "cancel", "particle")
 
 
 def _words(text: str) -> list[str]:
-    """Lower-case words with their marks: "Dạ, vâng!" → ["dạ", "vâng"]."""
-    return _WORD.findall(unicodedata.normalize("NFC", text.lower()).replace("_", " "))
+    """Lower-case words with their marks: "Dạ, vâng!" → ["dạ", "vâng"]; a letter typed three
+    times or more counts once ("okeee", "dạaa")."""
+    return [
+        _squeeze(word)
+        for word in _WORD.findall(unicodedata.normalize("NFC", text.lower()).replace("_", " "))
+    ]
+
+
+def _squeeze(word: str) -> str:
+    out: list[str] = []
+    for char in word:
+        if len(out) >= 2 and fold(char) == fold(out[-1]) == fold(out[-2]):
+            continue
+        out.append(char)
+    squeezed = "".join(out)
+    if squeezed != word and len(out) >= 2 and fold(out[-1]) == fold(out[-2]):
+        squeezed = squeezed[:-1]  # "okeee" → "okee" → "oke"
+    return squeezed if len(squeezed) > 1 else word  # "jjj" is not "j"
 
 
 def _marks(char: str) -> set[str]:
@@ -224,6 +240,15 @@ class Vocabulary:
             yes_no = self._yes_no(words)
             if yes_no is not None:
                 return Understood("answer", option=0 if yes_no == "yes" else 1, action=yes_no)
+        # The whole message as one listed phrase decides first: "dung lai" is "dừng lại", not
+        # "đúng" + "lại".
+        core = [w for w in words if not self._particle(w)] or words
+        for candidate in (words, core):
+            whole = self._lookup(candidate, frozenset({"navigate", "courtesy", "stop", "cancel"}))
+            if whole is not None and (
+                whole.group != "navigate" or known is None or whole.action in known
+            ):
+                return self._as_understood(whole)
         navigation = self.segment(words, frozenset({"navigate", "courtesy"}))
         if navigation:
             targets = {p.action for p in navigation if p.group == "navigate"}
@@ -247,6 +272,14 @@ class Vocabulary:
         if question:
             return Understood("question", sure=sure)
         return Understood("unclear")
+
+    @staticmethod
+    def _as_understood(phrase: _Phrase) -> Understood:
+        if phrase.group == "navigate":
+            return Understood("navigate", action=phrase.action)
+        if phrase.group == "courtesy":
+            return Understood("courtesy", action=phrase.action)
+        return Understood("stop" if phrase.group == "stop" else "cancel", action=phrase.action)
 
     def _answer(self, raw: str, waiting: Waiting) -> Understood | None:
         matchable = waiting.matchable or tuple(True for _ in waiting.labels)

@@ -214,6 +214,26 @@ def back(ctx: Context) -> None:
     show_step(ctx, lesson, max(step - 1, 0))
 
 
+@router.entry("learning.again")
+def again(ctx: Context) -> None:
+    """ "nhắc lại": the step (or the quiz question) again, in full since it was asked for."""
+    lesson = _lesson_here(ctx)
+    if lesson is None:
+        return ctx.run("menu")
+    if ctx.user.state == "learn:quiz":
+        return quiz.resume(ctx, lesson)
+    show_step(ctx, lesson, int(ctx.user.state_data.get("step", 0)))
+
+
+@router.entry("learning.restart")
+def restart(ctx: Context) -> None:
+    """ "học lại từ đầu": the lesson from its first step."""
+    lesson = _lesson_here(ctx)
+    if lesson is None:
+        return ctx.run("menu")
+    start(ctx, lesson)
+
+
 @router.entry("learning.pause")
 def pause(ctx: Context) -> None:
     """ "Tạm dừng": the place is kept; the main menu."""

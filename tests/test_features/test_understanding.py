@@ -227,3 +227,18 @@ def test_navigation_words_wait_for_registration(conv: Conversation) -> None:
     assert "muốn làm gì" not in conv.text
     record = conv.record()
     assert record is not None and record.onboarded_at is None
+
+
+def test_again_and_from_the_start_mid_lesson(conv: Conversation, curriculum: Curriculum) -> None:
+    conv.onboard()
+    lesson = curriculum.lesson("vneid-01")
+    _start(conv, lesson.id)
+    conv.tap("Tiếp")
+    conv.send("nhắc lại đi")
+    assert f"(2/{len(lesson.steps)})" in conv.text and FAQ_ANSWER not in conv.text
+    conv.send("hoc lai tu dau")
+    assert f"Bài: {lesson.title}" in conv.text and f"(1/{len(lesson.steps)})" in conv.text
+    conv.send("rồi sao nữa")
+    assert f"(2/{len(lesson.steps)})" in conv.text
+    conv.send("để lát nữa")
+    assert "đã lưu chỗ" in conv.text
