@@ -242,3 +242,16 @@ def test_again_and_from_the_start_mid_lesson(conv: Conversation, curriculum: Cur
     assert f"(2/{len(lesson.steps)})" in conv.text
     conv.send("để lát nữa")
     assert "đã lưu chỗ" in conv.text
+
+
+def test_hoi_dap_mid_lesson_keeps_the_lesson_waiting(conv: Conversation) -> None:
+    conv.onboard()
+    _start(conv, "vneid-01")
+    conv.tap("Hỏi đáp")
+    assert "gõ câu hỏi" in conv.text
+    user = conv.record()
+    assert user is not None and user.state == "learn:step"
+    conv.send("otp")
+    assert FAQ_ANSWER in conv.text and conv.labels()[0] == "Tiếp"
+    conv.send("1")
+    assert "(2/" in conv.text
