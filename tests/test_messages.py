@@ -73,7 +73,7 @@ SAMPLE: dict[str, Any] = {
     "streak": 3,
     "topics_done": 1,
     "topics_total": 9,
-    "chosen": "1, 3",
+    "chosen": "Bộ Công an; Ngân hàng",
     "code": "K7QX-9MPD",
     "commune": "Xã Bình Minh",
     "date": "24/11/2026",
@@ -211,7 +211,6 @@ SAMPLE: dict[str, Any] = {
     "co_nut": True,
     "line": "Dạ vâng ạ.",
     "again": "Câu 2/3: Người gọi xưng công an đòi chuyển tiền, bác làm gì?",
-    "chosen_labels": "Bộ Công an; Ngân hàng",
 }
 
 TEXTS = Texts(CONTENT / "messages")
