@@ -150,6 +150,7 @@ def erase_user(
         image_path(files_dir, cert.code).unlink(missing_ok=True)
     if person.display_name:
         erasure.scrub_outbox_mentions(db, person.display_name, replacement)
+        erasure.scrub_others_screens(db, person.display_name)
     erasure.forget_updates(db, person.channel, person.chat_id)
     erasure.scrub_audit(db, user_id)
     audit.record(db, now, "user.erased", actor_user_id=actor_user_id)

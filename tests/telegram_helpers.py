@@ -6,6 +6,8 @@ from lessons.model import Curriculum, Lesson, Question
 from tests.fakes.telegram import Person, Sent
 
 ASSESSMENT_ANSWERS = ("Có", "Chưa", "Chưa", "Chưa")
+# Always at hand under a quiz question, not options of it.
+AT_HAND = ("Xong", "Xem lại bước trước", "Tạm dừng", "Hỏi đáp")
 
 
 async def onboard(person: Person, *, name: str = "Tư", village: str = "Thôn Đông") -> None:
@@ -29,7 +31,7 @@ def _question_asked(person: Person) -> Sent | None:
 
 
 def _match(lesson: Lesson, sent: Sent) -> Question:
-    labels = [label.removeprefix("✓ ") for label in sent.labels if label != "Xong"]
+    labels = [label.removeprefix("✓ ") for label in sent.labels if label not in AT_HAND]
     matches = [q for q in lesson.quiz if list(q.options) == labels]
     assert len(matches) == 1, f"no single question of {lesson.id} has the options {labels}"
     return matches[0]

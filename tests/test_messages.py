@@ -99,7 +99,7 @@ SAMPLE: dict[str, Any] = {
     "streak": 3,
     "topics_done": 1,
     "topics_total": 9,
-    "chosen": "1, 3",
+    "chosen": "Bộ Công an; Ngân hàng",
     "code": "K7QX-9MPD",
     "commune": "Xã Bình Minh",
     "date": "24/11/2026",
@@ -233,6 +233,9 @@ SAMPLE: dict[str, Any] = {
     "epayment_now": "655",
     "ai_before": "35",
     "ai_now": "190",
+    # Understanding: a short answer, then the question waiting shown again in one line.
+    "line": "Dạ vâng ạ.",
+    "again": "Câu 2/3: Người gọi xưng công an đòi chuyển tiền, bác làm gì?",
 }
 
 TEXTS = Texts(CONTENT / "messages")

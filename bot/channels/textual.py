@@ -13,8 +13,11 @@ from bot.engine.types import Reply
 
 
 def render_numbered(reply: Reply, texts: Texts) -> str:
+    """The text, then the buttons as numbered lines. A reply the engine marked `numbered=False`
+    (not the question a typed number answers this turn) shows its text only: one numbered list
+    per turn, so "1" can mean one thing."""
     labels = [button.label for row in reply.buttons for button in row]
-    if not labels:
+    if not labels or not reply.numbered:
         return reply.text
     lines = [
         texts.render("channel.option_line", number=i, label=label)

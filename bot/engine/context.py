@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from bot.engine.types import Button, Incoming, Reply
+from bot.engine.understanding import Understood
 from bot.store.users import User
 
 if TYPE_CHECKING:
@@ -30,6 +31,12 @@ class Context:
     # Set when this update erased someone: after the commit the WAL is truncated, so no old copy
     # of their rows stays on disk.
     wipe_after_commit: bool = False
+    # A detour (courtesy, a question, help): the question waiting stays the one to answer.
+    keep_pending: bool = False
+    # Saved under a question asked on the way (a confirmation), shown again once it is answered.
+    pending_under: dict[str, Any] | None = None
+    # How the engine understood the typed text (bot/engine/understanding.py), when it did.
+    understood: Understood | None = None
 
     def values(self) -> dict[str, Any]:
         """Template values every message may use: how to address the user, name, commune."""
@@ -57,6 +64,7 @@ class Context:
         image: str | None = None,
         *,
         expects: str | None = None,
+        recap: str | None = None,
         **values: Any,
     ) -> None:
         self.replies.append(
@@ -65,15 +73,21 @@ class Context:
                 tuple(tuple(row) for row in buttons or ()),
                 image,
                 expects=expects,
+                recap=recap,
             )
         )
 
     def say_text(
-        self, text: str, buttons: list[list[Button]] | None = None, *, expects: str | None = None
+        self,
+        text: str,
+        buttons: list[list[Button]] | None = None,
+        *,
+        expects: str | None = None,
+        recap: str | None = None,
     ) -> None:
         """A reply whose text is already rendered (e.g. a lesson step)."""
         self.replies.append(
-            Reply(text, tuple(tuple(row) for row in buttons or ()), expects=expects)
+            Reply(text, tuple(tuple(row) for row in buttons or ()), expects=expects, recap=recap)
         )
 
     def set_state(self, state: str | None, **data: Any) -> None:

@@ -13,17 +13,17 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from bot import erasure
+from bot.engine import pending
 from bot.engine.context import Context
 from bot.engine.router import Handler, Router, Routes
 from bot.engine.texts import Texts
 from bot.engine.types import Incoming, Outcome, Reply
+from bot.engine.understanding import Understood, Vocabulary, Waiting
 from bot.reminders import QuietHours
 from bot.store import outbox, updates, users
 from bot.store.users import User
-from lessons.grading import match_option
 from lessons.model import Curriculum
 from lessons.search import SearchIndex
-from lessons.text import fold_words
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +35,8 @@ BUTTON_CHANNELS = frozenset({"telegram", "webchat"})
 # assistant says "bác", warm and respectful to anyone.
 ADDRESS_FORMS = ("bác", "cô", "chú", "anh", "chị", "em", "bạn")
 NEUTRAL_ADDRESS = "bác"
-
-
-def last_buttons(replies: list[Reply]) -> list[list[list[str]]]:
-    """The buttons of the last reply that has any: text channels number those from 1, so a typed
-    "2" means the second of them. A tap on an earlier reply's button of the same turn is taken
-    only when its kind is valid at any time (the menu, lessons, reminders)."""
-    for reply in reversed(replies):
-        if reply.buttons:
-            return [[[b.label, b.payload] for b in row] for row in reply.buttons]
-    return []
+# Navigation words understood before registration is finished (the others wait for it).
+OPEN_TO_ALL = frozenset({"help.help"})
 
 
 class Engine:
@@ -76,7 +68,8 @@ class Engine:
         self.quiet_hours = quiet_hours or QuietHours.parse("21:00", "06:30")
         self._group_address = {g.id: g.address for g in curriculum.groups}
         self._search: SearchIndex | None = None
-        self.keywords = texts.keywords()
+        # What typed words mean (content/vi/understanding.yaml).
+        self.vocabulary = Vocabulary.load(texts.messages_dir.parent / "understanding.yaml")
 
     @property
     def search(self) -> SearchIndex:
@@ -130,9 +123,7 @@ class Engine:
             in_group = bool(incoming.extra.get("group"))
             # A person's own chat is where reminders and pushes go: never a group they wrote in.
             own_chat = incoming.user_id if in_group else incoming.chat_id
-            user = users.load_or_create(
-                self.db, incoming.channel, incoming.user_id, own_chat, now
-            )
+            user = users.load_or_create(self.db, incoming.channel, incoming.user_id, own_chat, now)
             user.chat_id = own_chat
             user.last_active_at = now
             user.nudges_unanswered = 0  # they answered: reminders and nudges start afresh
@@ -150,11 +141,12 @@ class Engine:
                     user.last_active_at = now
                 ctx = Context(self, self.db, user, incoming, now)
                 ctx.say("help.error")
-            user.last_buttons = last_buttons(ctx.replies)
+                ctx.keep_pending = True
+            replies = self._end_turn(ctx)
             if not ctx.erased:
                 users.save(self.db, user)
             user_id = None if ctx.erased else user.id
-            for reply in ctx.replies:
+            for reply in replies:
                 body = reply.to_dict()
                 if ctx.erased:
                     body["forget"] = True  # the goodbye leaves no row once delivered
@@ -168,28 +160,63 @@ class Engine:
                 )
         if ctx.wipe_after_commit:
             erasure.wipe_freed(self.db)
-        return Outcome(ctx.replies)
+        return Outcome(replies)
+
+    @staticmethod
+    def _end_turn(ctx: Context) -> list[Reply]:
+        """Remember what the turn offered and which question waits; number only that one."""
+        user = ctx.user
+        if not ctx.keep_pending:
+            user.pending_question = pending.from_replies(ctx.replies)
+            if ctx.pending_under and user.pending_question:
+                user.pending_question["under"] = ctx.pending_under
+        user.last_buttons = pending.offered(ctx.replies)
+        return pending.number_one(ctx.replies, user.pending_question)
 
     def push(
-        self, user: User, compose: Handler, *, now: int, broadcast_id: int | None = None,
+        self,
+        user: User,
+        compose: Handler,
+        *,
+        now: int,
+        broadcast_id: int | None = None,
     ) -> int:
         """Send something the assistant starts (a reminder, a broadcast, a mentor's push) to
         `user`, inside the caller's transaction. Returns the number of messages queued.
 
-        The buttons are remembered (so a typed "1" answers them) only when the user is not in
-        the middle of a flow, whose own buttons must keep working."""
-        incoming = Incoming(channel=user.channel, chat_id=user.chat_id, user_id=user.external_id,
-                            update_id="")
+        The buttons become the question waiting (so a typed "1" answers them) only when the user
+        is not in the middle of a flow, whose own question must keep its numbers."""
+        incoming = Incoming(
+            channel=user.channel, chat_id=user.chat_id, user_id=user.external_id, update_id=""
+        )
         ctx = Context(self, self.db, user, incoming, now)
         compose(ctx)
-        offered = last_buttons(ctx.replies)
+        offered = pending.offered(ctx.replies)
         if offered and user.state is None:
+            user.pending_question = pending.from_replies(ctx.replies)
             user.last_buttons = offered
+        elif offered:
+            user.last_buttons = offered + user.last_buttons
+        replies = pending.number_one(ctx.replies, user.pending_question)
         users.save(self.db, user)
-        for reply in ctx.replies:
-            outbox.enqueue(self.db, channel=user.channel, chat_id=user.chat_id, user_id=user.id,
-                           body=reply.to_dict(), now=now, broadcast_id=broadcast_id)
+        for reply in replies:
+            outbox.enqueue(
+                self.db,
+                channel=user.channel,
+                chat_id=user.chat_id,
+                user_id=user.id,
+                body=reply.to_dict(),
+                now=now,
+                broadcast_id=broadcast_id,
+            )
         return len(ctx.replies)
+
+    def waiting(self, user: User) -> Waiting | None:
+        """The question waiting for `user` (a user from before m013 has only last_buttons)."""
+        current = user.pending_question or (
+            {"buttons": user.last_buttons} if user.last_buttons else {}
+        )
+        return pending.waiting(current)
 
     def _route(self, ctx: Context) -> None:
         incoming, routes = ctx.incoming, self.routes
@@ -203,37 +230,56 @@ class Engine:
             ctx.args = rest.split()
             handler = routes.commands.get(name)
             return (handler or self.entry("help.fallback"))(ctx)
-        keyword = None
-        if text and incoming.payload is None and ctx.user.state not in routes.free_text:
-            keyword = self.keywords.get(fold_words(text))
-        if keyword is not None and keyword in routes.entries:
-            return self.entry(keyword)(ctx)
-        payload = incoming.payload
-        if payload is None and text:
-            payload = self._typed_choice(ctx.user, text)
-        if payload is not None:
-            return self._route_payload(ctx, payload)
-        state_handler = routes.states.get(ctx.user.state or "")
+        if incoming.payload is not None:
+            return self._route_payload(ctx, incoming.payload)
+        user = ctx.user
+        state_handler = routes.states.get(user.state or "")
+        waiting = self.waiting(user)
+        if text and user.state in routes.free_text:
+            # A name or a village is data ("Dung" is a name): only the buttons' own words count.
+            chosen = self.vocabulary.classify(text, waiting, known=frozenset())
+            if chosen.kind == "answer" and chosen.option is not None and waiting is not None:
+                return self._answer(ctx, chosen)
+            if state_handler is not None:
+                return state_handler(ctx)
+        understood = self.vocabulary.classify(text, waiting, known=frozenset(routes.entries))
+        ctx.understood = understood
+        if understood.kind == "answer":
+            if understood.option is None and state_handler is not None:
+                return state_handler(ctx)  # several options ("1, 3"): the state grades them
+            return self._answer(ctx, understood)
+        if (
+            understood.kind == "navigate"
+            and understood.action in routes.entries
+            and (user.onboarded_at is not None or understood.action in OPEN_TO_ALL)
+        ):
+            return self.entry(understood.action)(ctx)
+        if understood.kind in ("courtesy", "stop", "cancel"):
+            return self.entry(f"conversation.{understood.kind}")(ctx)
+        answered_on_the_way = state_handler is None or user.state in routes.questions
+        known_person = user.onboarded_at is not None or user.state is not None
+        if understood.kind == "question" and answered_on_the_way and known_person:
+            return self.entry("conversation.question")(ctx)
         if state_handler is not None:
             return state_handler(ctx)
-        if ctx.user.onboarded_at is None:
+        if user.onboarded_at is None:
             return self.entry("onboarding.resume")(ctx)
-        return self.entry("help.fallback")(ctx)
+        return self.entry("conversation.unclear")(ctx)
+
+    def _answer(self, ctx: Context, understood: Understood) -> None:
+        options = pending.flat(ctx.user.pending_question) or [
+            (label, payload) for row in ctx.user.last_buttons for label, payload in row
+        ]
+        if understood.option is None or understood.option >= len(options):
+            return self.entry("conversation.unclear")(ctx)
+        self._route_payload(ctx, options[understood.option][1])
 
     def _route_payload(self, ctx: Context, payload: str) -> None:
         prefix, *args = payload.split(":")
         offered = {p for row in ctx.user.last_buttons for _, p in row}
+        offered.update(pending.payloads(ctx.user.pending_question))
         handler = self.routes.payloads.get(prefix)
         if handler is None or (payload not in offered and prefix not in self.routes.anytime):
             return self.entry("help.stale")(ctx)
         ctx.payload, ctx.args = payload, args
         handler(ctx)
-
-    @staticmethod
-    def _typed_choice(user: User, text: str) -> str | None:
-        """Map "2", "b" or a button's words to the payload of a button last shown."""
-        flat = [(label, payload) for row in user.last_buttons for label, payload in row]
-        if not flat:
-            return None
-        index = match_option([label for label, _ in flat], text)
-        return None if index is None else flat[index][1]

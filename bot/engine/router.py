@@ -22,6 +22,9 @@ class Router:
     # States whose typed text is data (a name, a village) even when it looks like a keyword:
     # "Dung" typed as a name must not turn reminders off.
     free_text: set[str] = field(default_factory=set)
+    # States where a typed question is answered on the way (a search) and the state goes on: a
+    # lesson, a quiz. In the others (a birth year, an hour) typed text is the state's data.
+    questions: set[str] = field(default_factory=set)
     # Named entry points other features hand over to ("menu", "onboarding.resume").
     entries: dict[str, Handler] = field(default_factory=dict)
     # Payload prefixes valid at any time (a persistent menu), not only right after being offered.
@@ -35,12 +38,16 @@ class Router:
 
         return register
 
-    def state(self, *states: str, free_text: bool = False) -> Callable[[Handler], Handler]:
+    def state(
+        self, *states: str, free_text: bool = False, questions: bool = False
+    ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             for state in states:
                 self.states[state] = handler
                 if free_text:
                     self.free_text.add(state)
+                if questions:
+                    self.questions.add(state)
             return handler
 
         return register
@@ -72,6 +79,7 @@ class Routes:
     entries: dict[str, Handler] = field(default_factory=dict)
     anytime: set[str] = field(default_factory=set)
     free_text: set[str] = field(default_factory=set)
+    questions: set[str] = field(default_factory=set)
 
     @classmethod
     def merge(cls, routers: list[Router]) -> Routes:
@@ -89,6 +97,7 @@ class Routes:
                 mine.update(theirs)
             routes.anytime |= router.anytime
             routes.free_text |= router.free_text
+            routes.questions |= router.questions
         return routes
 
 

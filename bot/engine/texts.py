@@ -45,16 +45,6 @@ class Texts:
             template = self._compiled[key] = self.env.from_string(source)
         return template.render(**values).strip()
 
-    def keywords(self) -> dict[str, str]:
-        """Words understood everywhere (content/vi/keywords.yaml): folded phrase → entry name."""
-        from lessons.text import fold_words
-
-        path = self.messages_dir.parent / "keywords.yaml"
-        if not path.exists():
-            return {}
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return {fold_words(str(word)): entry for entry, words in data.items() for word in words}
-
     def variables(self, key: str) -> set[str]:
         """Names a template needs, for the test that renders every key."""
         return set(jinja2.meta.find_undeclared_variables(self.env.parse(self.sources[key])))

@@ -31,6 +31,12 @@ class Reply:
     # What kind of answer the buttons wait for: "choice" (any one of them) or "yes_no" (the first
     # button is yes, the second no), so typed "ok", "co", "ko" answer a yes/no question.
     expects: str | None = None
+    # False when text channels must not number this reply's buttons: one turn shows one
+    # numbered list, the one a typed "2" answers (the question waiting), set by the engine.
+    numbered: bool = True
+    # A short line that shows the question again after a detour ("Bài ..., phần 3/7"), instead
+    # of the whole text; kept with the waiting question, not sent.
+    recap: str | None = None
 
     def payloads(self) -> list[str]:
         return [b.payload for row in self.buttons for b in row]
@@ -43,6 +49,8 @@ class Reply:
             body["image"] = self.image
         if self.expects:
             body["expects"] = self.expects
+        if not self.numbered:
+            body["numbered"] = False
         return body
 
     @classmethod
@@ -52,7 +60,11 @@ class Reply:
             for row in body.get("buttons", [])
         )
         return cls(
-            text=body["text"], buttons=rows, image=body.get("image"), expects=body.get("expects")
+            text=body["text"],
+            buttons=rows,
+            image=body.get("image"),
+            expects=body.get("expects"),
+            numbered=body.get("numbered", True),
         )
 
 

@@ -5,6 +5,7 @@ from bot.features import (
     ask,
     assisted,
     certificates_view,
+    conversation,
     help,
     households,
     invites,
@@ -40,5 +41,6 @@ ROUTERS: list[Router] = [
     households.router,
     certificates_view.router,
     ask.router,
+    conversation.router,
     help.router,
 ]

@@ -343,6 +343,7 @@ def _on_learner(ctx: Context, action: str, learner: store.Mentee) -> None:
     ctx.say(
         "mentors.assisted_erase_confirm",
         [[ctx.button("mentors.erase_yes", "as:xy"), ctx.button("mentors.cancel", "as:no")]],
+        expects="yes_no",
         name=learner.name,
     )
 

@@ -46,7 +46,7 @@ def menu_buttons(ctx: Context) -> list[list[Button]]:
 @router.entry("menu")
 def show_menu(ctx: Context) -> None:
     ctx.set_state(None)
-    ctx.say("help.menu", menu_buttons(ctx), numbered=True)
+    ctx.say("help.menu", menu_buttons(ctx))
 
 
 @router.command("menu")
@@ -70,13 +70,27 @@ def menu_choice(ctx: Context) -> None:
 
 
 @router.command("trogiup", "help")
+@router.entry("help.help")
 def help_command(ctx: Context) -> None:
+    """How to use the assistant; in the middle of something, that something comes back after."""
     ctx.say("help.help")
+    waiting = ctx.user.pending_question
+    if ctx.user.state is not None and waiting.get("buttons"):
+        ctx.say(
+            "conversation.reshow",
+            [[Button(label, payload) for label, payload in row] for row in waiting["buttons"]],
+            expects=waiting.get("expects"),
+            line=ctx.t("conversation.back_to_flow"),
+            again=waiting.get("text", ""),
+        )
+        ctx.keep_pending = True
+        return
     if ctx.user.onboarded_at is not None:
         show_menu(ctx)
 
 
 @router.command("huy", "cancel")
+@router.entry("help.cancel")
 def cancel(ctx: Context) -> None:
     if ctx.user.onboarded_at is None:
         if ctx.user.consent_at is None:
@@ -101,16 +115,27 @@ def fallback(ctx: Context) -> None:
     ctx.run("ask.answer")
 
 
+def _offered_again(ctx: Context) -> list[list[Button]]:
+    """The question waiting (else the buttons last offered), to offer again unchanged."""
+    rows = ctx.user.pending_question.get("buttons") or ctx.user.last_buttons
+    return [[Button(label, payload) for label, payload in row] for row in rows]
+
+
 @router.entry("help.stale")
 def stale(ctx: Context) -> None:
-    """An old button: say so, change nothing, and offer again what was offered last."""
-    last = [[Button(label, payload) for label, payload in row] for row in ctx.user.last_buttons]
+    """An old button: say so, change nothing, and offer again the question waiting."""
+    last = _offered_again(ctx)
     if not last and ctx.user.onboarded_at is not None:
         last = menu_buttons(ctx)
-    ctx.say("help.stale", last)
+    ctx.say("help.stale", last, expects=ctx.user.pending_question.get("expects"))
+    ctx.keep_pending = bool(ctx.user.pending_question)
 
 
 @router.entry("help.unsupported")
 def unsupported(ctx: Context) -> None:
-    last = [[Button(label, payload) for label, payload in row] for row in ctx.user.last_buttons]
-    ctx.say("help.unsupported", last)
+    ctx.say(
+        "help.unsupported",
+        _offered_again(ctx),
+        expects=ctx.user.pending_question.get("expects"),
+    )
+    ctx.keep_pending = bool(ctx.user.pending_question)

@@ -136,6 +136,7 @@ def household_button(ctx: Context) -> None:
         return ctx.say(
             "households.leave_confirm",
             [[ctx.button("households.leave_yes", "hh:ly"), ctx.button("buttons.menu", "m:menu")]],
+            expects="yes_no",
         )
     store.remove_member(ctx.db, ctx.user.id)
     audit.record(
@@ -176,6 +177,7 @@ def offer(ctx: Context) -> None:
     ctx.say(
         "households.offer",
         offer_buttons(ctx),
+        expects="yes_no",
         names=", ".join(m.name for m in members),
         count=len(members),
         village=village_name(ctx, household.unit_id),

@@ -10,6 +10,7 @@ from bot.engine.context import Context
 from bot.engine.router import Router
 from bot.engine.types import Button
 from bot.features import certificates_view, quiz
+from bot.features.conversation import nav_button
 from bot.store import assessments, progress
 from lessons.model import Lesson
 from lessons.render import render
@@ -105,6 +106,23 @@ def start_by_id(ctx: Context, lesson_id: str) -> None:
     start(ctx, lesson)
 
 
+def at_hand(ctx: Context, *, back: bool = True) -> list[Button]:
+    """What a learner may always do in a lesson or a quiz: see the step before, pause, ask."""
+    row = [nav_button(ctx, "learning.back_step", "learning.back")] if back else []
+    row.append(nav_button(ctx, "learning.ask", "conversation.ask"))
+    return row
+
+
+def step_buttons(ctx: Context, lesson: Lesson, step: int) -> list[list[Button]]:
+    return [
+        [
+            ctx.button("learning.next", f"l:n:{lesson.id}:{step + 1}"),
+            nav_button(ctx, "learning.pause", "learning.pause"),
+        ],
+        at_hand(ctx, back=step > 0),
+    ]
+
+
 def show_step(ctx: Context, lesson: Lesson, step: int) -> None:
     progress.set_step(ctx.db, ctx.user.id, lesson.id, step)
     progress.mark_day(ctx.db, ctx.user.id, local_day(ctx))
@@ -112,15 +130,8 @@ def show_step(ctx: Context, lesson: Lesson, step: int) -> None:
     counter = ctx.t("learning.step_counter", step=step + 1, steps=len(lesson.steps))
     text = render(lesson.steps[step], ctx.values()) + "\n\n" + counter
     text += certificates_view.lesson_end_note(ctx, lesson, step)
-    ctx.say_text(
-        text,
-        [
-            [
-                ctx.button("learning.next", f"l:n:{lesson.id}:{step + 1}"),
-                ctx.button("learning.pause", f"l:p:{lesson.id}"),
-            ]
-        ],
-    )
+    recap = ctx.t("learning.step_recap", title=lesson.title, step=step + 1, steps=len(lesson.steps))
+    ctx.say_text(text, step_buttons(ctx, lesson, step), recap=recap)
 
 
 def _next_step(ctx: Context, lesson_id: str, step_text: str) -> None:
@@ -160,27 +171,76 @@ def lesson_button(ctx: Context) -> None:
     ctx.run("help.stale")
 
 
-@router.state("learn:step")
+@router.state("learn:step", questions=True)
 def typed_during_lesson(ctx: Context) -> None:
-    """Free text in the middle of a lesson is a question: answer it, and keep the lesson open."""
-    data = ctx.user.state_data
-    ctx.run("ask.answer")
-    lesson = ctx.engine.curriculum.lessons.get(str(data.get("lesson")))
-    if lesson is not None:
-        step = int(data.get("step", 0))
-        ctx.set_state("learn:step", lesson=lesson.id, step=step)
-        ctx.say(
-            "learning.resume_intro",
-            [
-                [
-                    ctx.button("learning.next", f"l:n:{lesson.id}:{step + 1}"),
-                    ctx.button("learning.pause", f"l:p:{lesson.id}"),
-                ]
-            ],
-            title=lesson.title,
-            step=step + 1,
-            steps=len(lesson.steps),
-        )
+    """Typed text in a lesson that is no answer, no courtesy and no question: say so briefly and
+    show the step's buttons again (a question is answered by conversation.question)."""
+    ctx.run("conversation.unclear")
+
+
+def _lesson_here(ctx: Context) -> Lesson | None:
+    """The lesson the learner is in (reading a step or taking its quiz)."""
+    if ctx.user.state not in ("learn:step", "learn:quiz"):
+        return None
+    return ctx.engine.curriculum.lessons.get(str(ctx.user.state_data.get("lesson")))
+
+
+@router.entry("learning.next")
+def next_typed(ctx: Context) -> None:
+    """ "tiếp": the next step in a lesson, the question again in a quiz, else the next lesson."""
+    lesson = _lesson_here(ctx)
+    if lesson is None:
+        return ctx.run("menu.next_lesson")
+    if ctx.user.state == "learn:quiz":
+        return quiz.resume(ctx, lesson)
+    step = int(ctx.user.state_data.get("step", 0))
+    _next_step(ctx, lesson.id, str(step + 1))
+
+
+@router.entry("learning.back")
+def back(ctx: Context) -> None:
+    """ "Xem lại bước trước": the step before (in a quiz: the lesson's last step, then the
+    question again). Outside a lesson: the main menu."""
+    lesson = _lesson_here(ctx)
+    if lesson is None:
+        return ctx.run("menu")
+    if ctx.user.state == "learn:quiz":
+        last = len(lesson.steps) - 1
+        counter = ctx.t("learning.step_counter", step=last + 1, steps=len(lesson.steps))
+        ctx.say_text(render(lesson.steps[last], ctx.values()) + "\n\n" + counter)
+        return quiz.resume(ctx, lesson)
+    step = int(ctx.user.state_data.get("step", 0))
+    if step == 0:
+        ctx.say("learning.first_step")
+    show_step(ctx, lesson, max(step - 1, 0))
+
+
+@router.entry("learning.again")
+def again(ctx: Context) -> None:
+    """ "nhắc lại": the step (or the quiz question) again, in full since it was asked for."""
+    lesson = _lesson_here(ctx)
+    if lesson is None:
+        return ctx.run("menu")
+    if ctx.user.state == "learn:quiz":
+        return quiz.resume(ctx, lesson)
+    show_step(ctx, lesson, int(ctx.user.state_data.get("step", 0)))
+
+
+@router.entry("learning.restart")
+def restart(ctx: Context) -> None:
+    """ "học lại từ đầu": the lesson from its first step."""
+    lesson = _lesson_here(ctx)
+    if lesson is None:
+        return ctx.run("menu")
+    start(ctx, lesson)
+
+
+@router.entry("learning.pause")
+def pause(ctx: Context) -> None:
+    """ "Tạm dừng": the place is kept; the main menu."""
+    if _lesson_here(ctx) is not None:
+        ctx.say("learning.paused")
+    ctx.run("menu")
 
 
 # -- topics -----------------------------------------------------------------------------------
@@ -228,6 +288,4 @@ def topic_chosen(ctx: Context) -> None:
     buttons.append(
         [ctx.button("learning.back_to_topics", "m:topics"), ctx.button("buttons.menu", "m:menu")]
     )
-    ctx.say(
-        "learning.topic_lessons", buttons, topic=curriculum.topic(topic_id).title, items=items
-    )
+    ctx.say("learning.topic_lessons", buttons, topic=curriculum.topic(topic_id).title, items=items)

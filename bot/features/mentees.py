@@ -43,6 +43,7 @@ def offer_mentee(ctx: Context) -> None:
     ctx.say(
         "mentors.offer_mentee",
         offer_buttons(ctx),
+        expects="yes_no",
         mentor=owner.display_name or "",
         village=village_name(ctx, store.mentor_unit(ctx.db, owner.id)),
         current=current.name if current else "",
@@ -123,6 +124,7 @@ def mentee_button(ctx: Context) -> None:
         return ctx.say(
             "mentors.leave_confirm",
             [[ctx.button("mentors.leave_yes", "me:y"), ctx.button("mentors.leave_no", "m:menu")]],
+            expects="yes_no",
             mentor=mentor.name,
         )
     store.unlink(ctx.db, mentor.id, ctx.user.id, ctx.now)

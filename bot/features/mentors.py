@@ -270,7 +270,12 @@ def offer_mentor(ctx: Context) -> None:
         ctx.say("mentors.already_mentor")
         return ctx.run("menu.mentor")
     ctx.set_state("inv:offer", code=invite.code)
-    ctx.say("mentors.offer_mentor", offer_buttons(ctx), village=village_name(ctx, invite.unit_id))
+    ctx.say(
+        "mentors.offer_mentor",
+        offer_buttons(ctx),
+        expects="yes_no",
+        village=village_name(ctx, invite.unit_id),
+    )
 
 
 @router.entry("invite.accept.mentor")

@@ -11,6 +11,7 @@ from bot.engine.context import Context
 from bot.engine.router import Router
 from bot.engine.types import Button
 from bot.features import onboarding
+from bot.features.conversation import nav_button
 from bot.store import answers, audit, progress, units
 from lessons.grading import grade
 from lessons.model import Lesson, Question
@@ -73,7 +74,20 @@ def _ask(ctx: Context, lesson: Lesson, data: dict[str, Any]) -> None:
     )
     if question.multi:
         text += "\n" + ctx.t("quiz.question_multi_hint")
-    ctx.say_text(text, _option_buttons(ctx, lesson, data, index, question))
+    ctx.say_text(
+        text,
+        _option_buttons(ctx, lesson, data, index, question),
+        expects="multi" if question.multi else None,
+    )
+
+
+def _at_hand(ctx: Context) -> list[Button]:
+    """Always at hand in a quiz: the lesson's last step, pause (the place is kept), ask."""
+    return [
+        nav_button(ctx, "learning.back_step", "learning.back"),
+        nav_button(ctx, "learning.pause", "learning.pause"),
+        nav_button(ctx, "learning.ask", "conversation.ask"),
+    ]
 
 
 def _option_buttons(
@@ -85,7 +99,8 @@ def _option_buttons(
 ) -> list[list[Button]]:
     prefix = _prefix(lesson, data, index)
     if not question.multi:
-        return [[Button(option, f"q:{prefix}:{i}")] for i, option in enumerate(question.options)]
+        rows = [[Button(option, f"q:{prefix}:{i}")] for i, option in enumerate(question.options)]
+        return [*rows, _at_hand(ctx)]
     chosen = set(data.get("chosen", []))
     rows = [
         [
@@ -96,6 +111,7 @@ def _option_buttons(
         for i, option in enumerate(question.options)
     ]
     rows.append([ctx.button("quiz.done_choosing", f"qd:{prefix}")])
+    rows.append(_at_hand(ctx))
     return rows
 
 
@@ -164,9 +180,12 @@ def toggle_button(ctx: Context) -> None:
     data["chosen"] = sorted(chosen)
     ctx.set_state("learn:quiz", **data)
     index, _ = _question(lesson, data)
-    labels = ", ".join(str(i + 1) for i in data["chosen"]) or "—"
+    labels = "; ".join(question.options[i] for i in data["chosen"])
     ctx.say(
-        "quiz.chosen_so_far", _option_buttons(ctx, lesson, data, index, question), chosen=labels
+        "quiz.chosen_so_far",
+        _option_buttons(ctx, lesson, data, index, question),
+        expects="multi",
+        chosen=labels,
     )
 
 
@@ -178,11 +197,15 @@ def done_button(ctx: Context) -> None:
     lesson, data, question = current
     if not data.get("chosen"):
         index, _ = _question(lesson, data)
-        return ctx.say("quiz.none_chosen", _option_buttons(ctx, lesson, data, index, question))
+        return ctx.say(
+            "quiz.none_chosen",
+            _option_buttons(ctx, lesson, data, index, question),
+            expects="multi",
+        )
     _answered(ctx, lesson, data, question, tuple(data["chosen"]))
 
 
-@router.state("learn:quiz")
+@router.state("learn:quiz", questions=True)
 def typed_answer(ctx: Context) -> None:
     data = dict(ctx.user.state_data)
     lesson = ctx.engine.curriculum.lessons.get(str(data.get("lesson")))

@@ -63,6 +63,28 @@ def scrub_outbox_mentions(db: Database, name: str, replacement: str) -> int:
     return changed
 
 
+def scrub_others_screens(db: Database, name: str) -> int:
+    """Other people's remembered buttons and waiting question that show the person's name (a
+    mentor's list of mentees): forgotten, so a later tap gets the gentle "old button" answer."""
+    if not name.strip():
+        return 0
+    word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    rows = db.execute(
+        "SELECT id, last_buttons, pending_question FROM users "
+        "WHERE instr(last_buttons, ?) > 0 OR instr(pending_question, ?) > 0",
+        [name, name],
+    ).fetchall()
+    changed = 0
+    for user_id, buttons, waiting in rows:
+        if word.search(str(json.loads(buttons))) or word.search(str(json.loads(waiting))):
+            db.execute(
+                "UPDATE users SET last_buttons = '[]', pending_question = '{}' WHERE id = ?",
+                [user_id],
+            )
+            changed += 1
+    return changed
+
+
 def _replace_in(value: Any, word: re.Pattern[str], replacement: str) -> Any:
     if isinstance(value, str):
         return word.sub(replacement, value)

@@ -385,6 +385,13 @@ def m012_address_form(db: Database) -> None:
 
 
 @migrations()
+def m013_pending_question(db: Database) -> None:
+    # The question waiting for an answer (its text in short, buttons, what it expects), kept
+    # across detours (a search, a help message, a reminder) apart from the buttons last offered.
+    _run(db, "ALTER TABLE users ADD COLUMN pending_question TEXT NOT NULL DEFAULT '{}'")
+
+
+@migrations()
 def m015_access(db: Database) -> None:
     # A key this installation signs its web chat cookies with (a chat exists only after a real
     # page load), and one row /healthz rewrites to prove the database still takes writes.

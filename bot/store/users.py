@@ -14,7 +14,7 @@ _COLUMNS = (
     "id, channel, external_id, chat_id, display_name, unit_id, birth_year, grp, role, consent_at, "
     "onboarded_at, state, state_data, last_buttons, unreachable_at, created_at, last_active_at, "
     "core_done_at, assisted, registered_by, reminder_minute, reminder_days, next_reminder_at, "
-    "nudges_unanswered, last_nudge_at, reminders_off, address_form"
+    "nudges_unanswered, last_nudge_at, reminders_off, address_form, pending_question"
 )
 
 
@@ -52,12 +52,17 @@ class User:
     reminders_off: int = 0
     # How the person chose to be called ("bác", "cô", "chú", "anh", "chị", "em", "bạn"), or None.
     address_form: str | None = None
+    # The question waiting for an answer: {"text": a short line to show it again, "buttons": rows
+    # of [label, payload], "expects": "yes_no" | "multi" | None}; {} when nothing waits. Unlike
+    # last_buttons it survives detours (a search, help, a reminder), so "2" still answers it.
+    pending_question: dict[str, Any] = field(default_factory=dict)
 
 
 def _from_row(row: tuple[Any, ...]) -> User:
     values = list(row)
     values[12] = json.loads(values[12])
     values[13] = json.loads(values[13])
+    values[27] = json.loads(values[27])
     return User(*values)
 
 
@@ -101,7 +106,8 @@ def save(db: Database, user: User) -> None:
         "role = ?, consent_at = ?, onboarded_at = ?, state = ?, state_data = ?, last_buttons = ?, "
         "unreachable_at = ?, last_active_at = ?, core_done_at = ?, assisted = ?, "
         "registered_by = ?, reminder_minute = ?, reminder_days = ?, next_reminder_at = ?, "
-        "nudges_unanswered = ?, last_nudge_at = ?, reminders_off = ?, address_form = ? "
+        "nudges_unanswered = ?, last_nudge_at = ?, reminders_off = ?, address_form = ?, "
+        "pending_question = ? "
         "WHERE id = ?",
         [
             user.chat_id,
@@ -127,6 +133,7 @@ def save(db: Database, user: User) -> None:
             user.last_nudge_at,
             user.reminders_off,
             user.address_form,
+            json.dumps(user.pending_question, ensure_ascii=False, separators=(",", ":")),
             user.id,
         ],
     )

@@ -32,7 +32,7 @@ def test_lesson_with_one_wrong_answer_and_a_retry(conv: Conversation, curriculum
     conv.tap("Học bài tiếp theo")
     assert f"Bài: {lesson.title}" in conv.text
     assert f"(1/{len(lesson.steps)})" in conv.text
-    assert conv.labels() == ["Tiếp", "Tạm dừng"]
+    assert conv.labels() == ["Tiếp", "Tạm dừng", "Hỏi đáp"]  # no step before the first
     read_lesson(conv, lesson)
     total = len(lesson.quiz)
     answer(conv, lesson, right=False)

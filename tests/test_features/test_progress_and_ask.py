@@ -55,7 +55,7 @@ def test_free_text_is_a_question(conv: Conversation) -> None:
     conv.onboard()
     conv.send("quet ma qr")
     assert "Trợ lý tìm được" in conv.text
-    conv.send("xyzzy plugh")
+    conv.send("xyzzy plugh?")
     assert "chưa tìm thấy câu trả lời" in conv.text
     assert "Đại sứ số" in conv.text and "Trung tâm Phục vụ hành chính công" in conv.text
 
