@@ -10,10 +10,13 @@ SCREEN_CHARS = 600  # about one phone screen of chat text
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 
 
+_LIST_NUMBER = re.compile(r"(^|\n)\s*\d+[.)]$")  # "1." opening a numbered line is no sentence
+
+
 def _ends(text: str) -> list[int]:
     """Offsets where `text` may be cut (after a sentence or a line), the end included."""
     ends = [m.start() for m in _SENTENCE_END.finditer(text)]
-    return [e for e in ends if e > 0] + [len(text)]
+    return [e for e in ends if e > 0 and not _LIST_NUMBER.search(text[:e])] + [len(text)]
 
 
 def cut(text: str, limit: int = SCREEN_CHARS, *, paragraph: bool = False) -> tuple[str, int]:

@@ -114,9 +114,7 @@ class Vocabulary:
         return out
 
     @staticmethod
-    def _replace(
-        tokens: list[str], table: dict[tuple[str, ...], tuple[str, ...]]
-    ) -> list[str]:
+    def _replace(tokens: list[str], table: dict[tuple[str, ...], tuple[str, ...]]) -> list[str]:
         out: list[str] = []
         i = 0
         while i < len(tokens):

@@ -96,7 +96,9 @@ def show(
         return ctx.say("ask.gone", [_menu(ctx)])
     header, text = source
     if offset == 0:
-        key, names = ("ask.faq_answer", "question") if kind == "f" else ("ask.lesson_answer", "title")
+        key, names = (
+            ("ask.faq_answer", "question") if kind == "f" else ("ask.lesson_answer", "title")
+        )
         frame = ctx.t(key, **{names: header, "answer": ""})
         budget = SCREEN_CHARS - len(frame)
         piece, rest = cut(text, budget, paragraph=kind == "l")
