@@ -71,8 +71,13 @@ def test_xem_them_shows_the_rest_and_works_after_a_detour(conv: Conversation) ->
 
 def test_a_forged_or_stale_more_button_changes_nothing(conv: Conversation) -> None:
     conv.onboard()
-    for payload in ("ask:more:f:khong-co:0", "ask:more:l:vneid-02:99:0:0", "ask:more:f:x",
-                    "ask:more:f:vneid-la-gi:99999", "ask:zzz"):
+    for payload in (
+        "ask:more:f:khong-co:0",
+        "ask:more:l:vneid-02:99:0:0",
+        "ask:more:f:x",
+        "ask:more:f:vneid-la-gi:99999",
+        "ask:zzz",
+    ):
         conv.press(payload)
         assert "Traceback" not in conv.text and conv.text
         assert "Trợ lý" in conv.text or "không còn" in conv.text or "cũ" in conv.text
