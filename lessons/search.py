@@ -32,6 +32,7 @@ from lessons.search_words import DEFAULT_PATH, Vocabulary, words
 MIN_COVERAGE = 0.6  # share of the query's content words the document must hold
 MIN_WEIGHT = 0.55  # share of their idf weight
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.5, "body": 1.0}
+NEAR = 2  # two document words this close count as side by side
 COMMON_IDF = 2.3  # a word found in more than about 1 document in 9 is a common syllable
 BODY_BONUS = 0.1  # each query word in the body itself: this share of its weight
 PAIR_BONUS = 0.8  # two query words side by side in the document: this share of their weight
@@ -157,7 +158,7 @@ class SearchIndex:
             canon = v.canonical(text)
             content = [w for w in canon if w not in v.stop_words]
             fields[name] = frozenset(content)
-            pairs |= set(itertools.pairwise(canon)) | set(itertools.pairwise(content))
+            pairs |= _near_pairs(canon) | _near_pairs(content)
         self.docs.append(
             _Doc(
                 kind,
@@ -221,7 +222,9 @@ class SearchIndex:
             near = [p for p in query_pairs if p in doc.pairs]
             if coverage < MIN_COVERAGE or found / total < MIN_WEIGHT:
                 continue
-            if len(terms) > 1 and coverage < 1 and not near:
+            # Words of a question belong together: two of them close together in the document
+            # ("trung tam ... so" does not answer "trung so").
+            if len(terms) > 1 and not near:
                 continue
             # The last words of a question say what is asked ("... co phai dong thue ko"): an
             # entry about the first words only does not answer it.
@@ -267,6 +270,15 @@ class SearchIndex:
         if not self.vocabulary.is_definition_question(query):
             return ""
         return " " + " ".join(terms) + " "
+
+
+def _near_pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    """Ordered pairs of words at most `NEAR` apart ("mat the can_cuoc": mat, can_cuoc)."""
+    return {
+        (a, tokens[j])
+        for i, a in enumerate(tokens)
+        for j in range(i + 1, min(i + 1 + NEAR, len(tokens)))
+    }
 
 
 def _asks(title: str, subject: str) -> bool:
