@@ -5,11 +5,13 @@ first and the share of out-of-scope questions (courtesy words, "gia lua hom nay"
 without an answer, for today's search (`SearchIndex`, with its relevance floor) and, in the same
 run, for the search it replaced: a plain FTS5 OR of every word and neighbouring pair with no
 floor (copied below as `OrSearch`, the baseline). Also the share of answers that fit one phone
-screen (600 characters of answer text; the chat cuts longer ones with "Xem thêm").
+screen (600 characters of answer text; the chat cuts longer ones with "Xem thêm"), and the time
+to build the index and to answer one question, for both, measured in the same run.
 
 Prints one JSON line:
     {"bench": "search_quality", "questions": N, "out_of_scope": M,
-     "right_first": 0.97, "refused": 1.0, "baseline_right_first": ..., "baseline_refused": ...}
+     "right_first": 0.97, "refused": 1.0, "baseline_right_first": ..., "baseline_refused": ...,
+     "build_ms": ..., "baseline_build_ms": ..., "query_ms": ..., "baseline_query_ms": ...}
 Goal: right_first >= 0.85, refused close to 1. Misses go to stderr with --misses.
 
     python bench/search_quality.py [--misses]
@@ -22,7 +24,9 @@ import itertools
 import json
 import re
 import sqlite3
+import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +102,17 @@ class OrSearch:
         return hits
 
 
+def _median_ms(searcher: SearchIndex | OrSearch, texts: list[str], rounds: int = 5) -> float:
+    """Median over `rounds` of the mean time of one search over all `texts`."""
+    means = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for text in texts:
+            searcher.search(text, limit=2)
+        means.append((time.perf_counter() - started) * 1000 / len(texts))
+    return statistics.median(means)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--misses", action="store_true", help="list the misses on stderr")
@@ -106,11 +121,19 @@ def main() -> None:
     loaded = load_questions(QUESTIONS, curriculum)
     for where, unknown in loaded.skipped:
         print(f"skipped id {unknown} ({where})", file=sys.stderr)
+    started = time.perf_counter()
     index = SearchIndex(curriculum)
+    build_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    baseline = OrSearch(curriculum)
+    baseline_build_ms = (time.perf_counter() - started) * 1000
     now = evaluate(index, loaded.questions)
-    before = evaluate(OrSearch(curriculum), loaded.questions)
+    before = evaluate(baseline, loaded.questions)
+    texts = [q.text for q in loaded.questions]
     answers = [h for q in loaded.questions for h in index.search(q.text, limit=1)]
     fits = sum(1 for h in answers if len(h.answer) <= SCREEN_CHARS)
+    query_ms = _median_ms(index, texts)
+    baseline_query_ms = _median_ms(baseline, texts)
     if args.misses:
         for line in now.misses:
             print("miss:", line, file=sys.stderr)
@@ -126,6 +149,10 @@ def main() -> None:
                 "baseline_right_first": round(before.right_share, 3),
                 "baseline_refused": round(before.refused_share, 3),
                 "answers_within_one_screen_uncut": round(fits / len(answers), 3) if answers else 1,
+                "build_ms": round(build_ms, 1),
+                "baseline_build_ms": round(baseline_build_ms, 1),
+                "query_ms": round(query_ms, 3),
+                "baseline_query_ms": round(baseline_query_ms, 3),
             }
         )
     )

@@ -130,8 +130,12 @@ class SearchIndex:
                         paragraph=index,
                     )
         df: Counter[str] = Counter()
-        for doc in self.docs:
-            df.update(set().union(*doc.fields.values()))
+        self.postings: dict[str, list[int]] = {}  # word -> the documents holding it
+        for index, doc in enumerate(self.docs):
+            held = set().union(*doc.fields.values())
+            df.update(held)
+            for word in held:
+                self.postings.setdefault(word, []).append(index)
         total = len(self.docs) or 1
         self.idf = {w: math.log(1 + total / n) for w, n in df.items()}
         self.default_idf = math.log(1 + total)
@@ -203,7 +207,9 @@ class SearchIndex:
         total = sum(weight.values())
         defines = self._defined(query, terms)
         scored: list[tuple[float, int, float]] = []
-        for index, doc in enumerate(self.docs):
+        candidates = sorted({i for w in terms for i in self.postings.get(w, ())})
+        for index in candidates:
+            doc = self.docs[index]
             score = 0.0
             found = 0.0
             matched = 0
