@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bot.engine.context import Context
 from bot.engine.router import Router
-from bot.engine.types import Button
+from bot.engine.types import MAX_PAYLOAD_BYTES, Button
 from bot.store import mentors, questions, units, users
 from lessons.answer_cut import SCREEN_CHARS, cut
 from lessons.render import render
@@ -22,7 +22,6 @@ from lessons.search import Hit, paragraphs
 router = Router("ask")
 
 MAX_QUERY_SHOWN = 60
-PAYLOAD_BYTES = 64  # Telegram's limit for callback data
 RELATED_CHARS = 60  # a related question's title, cut to this in its button
 MENTOR_LIST = 10
 
@@ -110,9 +109,9 @@ def show(
         body = ctx.t("ask.more_text", text=piece).rstrip()
     rows: list[list[Button]] = []
     more = f"ask:more:{_ref(kind, id, step, paragraph)}:{rest}"
-    if rest < len(text) and len(more.encode()) <= PAYLOAD_BYTES:
+    if rest < len(text) and len(more.encode()) <= MAX_PAYLOAD_BYTES:
         rows.append([ctx.button("ask.more", more)])
-    if related is not None and len(f"ask:f:{related.id}".encode()) <= PAYLOAD_BYTES:
+    if related is not None and len(f"ask:f:{related.id}".encode()) <= MAX_PAYLOAD_BYTES:
         title = render(related.title, ctx.values())
         if len(title) > RELATED_CHARS:
             title = title[: RELATED_CHARS - 1].rsplit(" ", 1)[0] + "…"

@@ -37,6 +37,7 @@ def record(
     db: Database, normalized: str, text: str, unit_id: int | None, mentor_id: int | None, now: int
 ) -> int:
     """Count one more asking of `normalized` (in this village, for this mentor); its row id."""
+    normalized = _DIGITS.sub("…", normalized)[:SAMPLE_CHARS]
     db.execute(
         "INSERT INTO unanswered_questions (normalized, sample, unit_id, mentor_id, first_at, "
         "last_at) VALUES (?, ?, ?, ?, ?, ?) "
