@@ -217,7 +217,7 @@ def test_sticker_gets_a_polite_answer(conv: Conversation) -> None:
 def test_unknown_text_after_onboarding_gets_an_answer_never_silence(conv: Conversation) -> None:
     conv.onboard()
     conv.send("asdfgh qwerty")
-    assert "chưa tìm thấy câu trả lời" in conv.text
+    assert "Trợ lý chưa có bài về việc này" in conv.text
     assert "Về danh sách chính" in conv.labels()
     conv.send("/lenhla")
     assert "chưa hiểu" in conv.text
