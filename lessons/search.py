@@ -8,10 +8,11 @@ in a title or keywords than in the body; two query words side by side ("muc 2", 
 "dich vu cong") weigh more again when they are side by side in the document too.
 
 A hit must pass a relevance floor: a share of the query's content words found (`MIN_COVERAGE`),
-a share of their weight (`MIN_WEIGHT`), and, for a query of several words, two of them side by
-side in the document unless all are there. Below the floor nothing is returned, so courtesy words,
+a share of their weight (`MIN_WEIGHT`), for a query of several words two of them close together
+in the document (`NEAR`), and, unless every word is found, the question's last word (what is
+asked: "... co phai dong thue ko"). Below the floor nothing is returned, so courtesy words,
 chit-chat and questions the content does not cover find nothing. "X là gì" prefers the entry
-that defines X (its title asks it, or its text says "X là ..." / "X (...)").
+that defines X (its title asks it, or its text says "X là ...", "X: ...", less "X (...)").
 
 The `Searcher` protocol is all callers should rely on.
 """
@@ -198,10 +199,10 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 3) -> list[Hit]:
         """The best `limit` documents above the relevance floor, best first; [] when none."""
-        terms = list(dict.fromkeys(self.terms(query)))
+        sequence = self.terms(query)
+        terms = list(dict.fromkeys(sequence))
         if not terms or limit <= 0:
             return []
-        sequence = self.terms(query)
         query_pairs = [p for p in itertools.pairwise(sequence) if p[0] != p[1]]
         weight = {w: self.idf.get(w, self.default_idf) for w in terms}
         total = sum(weight.values())

@@ -22,7 +22,7 @@ from lessons.search import Hit, paragraphs
 router = Router("ask")
 
 MAX_QUERY_SHOWN = 60
-RELATED_CHARS = 60  # a related question's title, cut to this in its button
+RELATED_CHARS = 44  # a related question's title, cut to this: the button stays under 64
 MENTOR_LIST = 10
 
 

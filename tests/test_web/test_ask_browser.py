@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from bot.app import Services
 from bot.web.chat import CHANNEL, COOKIE
@@ -25,12 +26,15 @@ def server(services: Services) -> Iterator[str]:
 
 
 def _ask(page, text: str, wait_for: str):
+    """Type `text`; the newest bot bubble holding `wait_for` (one POST brings all replies, so
+    once the count of bot bubbles changes they are all there)."""
     before = page.locator(".msg.bot").count()
     page.fill("#text", text)
     page.keyboard.press("Enter")
-    page.locator(".msg.bot", has_text=wait_for).last.wait_for()
-    assert page.locator(".msg.bot").count() > before
-    return page.locator(".msg.bot", has_text=wait_for).last
+    expect(page.locator(".msg.bot")).not_to_have_count(before)
+    bubble = page.locator(".msg.bot", has_text=wait_for).last
+    expect(bubble).to_be_visible()
+    return bubble
 
 
 @pytest.mark.parametrize(("width", "height"), [(360, 640), (390, 844)])
@@ -52,9 +56,11 @@ def test_answers_fit_the_chat_area(server: str, width: int, height: int) -> None
             assert box is not None
             assert box["height"] <= area["height"], (text, box["height"], area["height"])
         _ask(page, "lam sao biet tin nhan lua dao", "dấu hiệu")
+        before = page.locator(".msg.bot").count()
         page.locator("#log .chips:last-of-type button.chip", has_text="Xem thêm").click()
+        expect(page.locator(".msg.bot")).not_to_have_count(before)
         more = page.locator(".msg.bot", has_text="(tiếp)").last
-        more.wait_for()
+        expect(more).to_be_visible()
         box = more.bounding_box()
         assert box is not None and box["height"] <= area["height"]
         ARTIFACTS.mkdir(exist_ok=True)
