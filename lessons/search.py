@@ -65,7 +65,13 @@ class Hit:
 
 
 class Searcher(Protocol):
-    def search(self, query: str, limit: int = 3) -> list[Hit]: ...
+    def search(self, query: str, limit: int = 3) -> list[Hit]:
+        """The best hits above the relevance floor, best first; [] when nothing answers."""
+        ...
+
+    def terms(self, query: str) -> list[str]:
+        """The query's content words ([] for courtesy words and chit-chat)."""
+        ...
 
 
 @dataclass(frozen=True)
