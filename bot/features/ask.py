@@ -24,6 +24,7 @@ router = Router("ask")
 MAX_QUERY_SHOWN = 60
 RELATED_CHARS = 44  # a related question's title, cut to this: the button stays under 64
 MENTOR_LIST = 10
+RELATED_SHARE = 0.7  # a second entry is offered as related when it scores this close to the best
 
 
 @router.entry("menu.ask")
@@ -51,7 +52,14 @@ def answer(ctx: Context) -> None:
     if not hits:
         return nothing(ctx)
     best = hits[0]
-    related = next((h for h in hits[1:] if h.kind == "faq" and h.id != best.id), None)
+    related = next(
+        (
+            h
+            for h in hits[1:]
+            if h.kind == "faq" and h.id != best.id and h.score >= RELATED_SHARE * best.score
+        ),
+        None,
+    )
     show(ctx, best.kind, best.id, best.step, best.paragraph, related=related)
 
 
