@@ -119,6 +119,7 @@ SAMPLE: dict[str, Any] = {
     "text": "VNeID do cơ quan nào phát triển?",
     "track": "Kỹ năng số cơ bản",
     "items": [{"mark": "✓", "number": 1, "title": "VNeID là gì?"}],
+    "unanswered": [{"question": "ban hang online co phai dong thue ko", "count": 3}],
     "cancelled": 0,
     "failed": 1,
     "id": 3,

@@ -95,6 +95,7 @@ def show(ctx: Context) -> None:
     rows += [
         [ctx.button("mentors.most_missed", "mw"), ctx.button("mentors.invite", "mt:i")],
         [ctx.button("mentors.register_assisted", "as:new")],
+        [ctx.button("ask.mentor_list_button", "mq")],  # their unanswered questions (ask.py)
         [ctx.button("buttons.menu", "m:menu")],
     ]
     ctx.say(

@@ -378,6 +378,33 @@ def m009_zalo(db: Database) -> None:
 
 
 @migrations()
+def m011_unanswered_questions(db: Database) -> None:
+    # Questions search could not answer, normalised and counted, so content follows real needs.
+    # No user id on purpose: erasing a person must not leave their words linked to them. Only
+    # their village and their Đại sứ số (who sees the questions of the people they guide).
+    _run(
+        db,
+        """
+        CREATE TABLE unanswered_questions (
+            id INTEGER PRIMARY KEY,
+            normalized TEXT NOT NULL,
+            sample TEXT NOT NULL,
+            unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,
+            mentor_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            asked INTEGER NOT NULL DEFAULT 1,
+            to_mentor INTEGER NOT NULL DEFAULT 0,
+            to_commune INTEGER NOT NULL DEFAULT 0,
+            first_at INTEGER NOT NULL,
+            last_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX unanswered_questions_key
+            ON unanswered_questions(normalized, IFNULL(unit_id, 0), IFNULL(mentor_id, 0));
+        CREATE INDEX unanswered_questions_mentor ON unanswered_questions(mentor_id)
+        """,
+    )
+
+
+@migrations()
 def m012_address_form(db: Database) -> None:
     # How the person asked to be called ("bác", "cô", "chú", "anh", "chị", "em", "bạn"); when
     # set, it wins over the age rule. NULL: not chosen.

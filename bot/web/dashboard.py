@@ -20,7 +20,7 @@ from bot.reports.periods import Period, choices, local_today, parse, quarter_of
 from bot.reports.service import FORMATS, build_report, learners_file, report_file
 from bot.store import audit, units
 from bot.store import reports as queries
-from bot.web import dashboard_admin, dashboard_auth
+from bot.web import dashboard_admin, dashboard_auth, dashboard_questions
 from bot.web.dashboard_auth import PATH, Auth, forbidden, login_required
 from bot.web.dashboard_ui import download, redirect, render
 from bot.web.keys import SERVICES
@@ -34,6 +34,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get(f"{PATH}/village/{{unit_id:\\d+}}", login_required(village))
     app.router.add_get(f"{PATH}/export/{{kind}}.{{fmt}}", login_required(export))
     dashboard_admin.setup(app)
+    dashboard_questions.setup(app)
 
 
 def _period(request: web.Request) -> Period | None:

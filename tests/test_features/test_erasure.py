@@ -39,7 +39,10 @@ def _mentee_with_traces(engine: Engine) -> tuple[Conversation, Conversation, int
     mentor = make_mentor(engine)
     mentee = join_by_link(engine, invitation(mentor), user="9876543210", name=NAME)
     receive(mentor)  # the mentor's phone showed "Thuậnxyz đã nhận lời…": a sent row
-    mentee.send(f"qqzzx wwkkv {PHONE}")  # finds nothing: the reply echoes it
+    # A question with no lesson, passed to the mentor: it carries the phone number typed.
+    mentee.send(f"nha toi o xom trong, so dien thoai {PHONE}, ai sua mai nha giup?")
+    mentee.tap("Gửi cho Đại sứ số Minh")
+    receive(mentor)
     record = mentee.record()
     assert record is not None
     return mentor, mentee, record.id
@@ -54,7 +57,9 @@ def test_erasure_leaves_no_name_id_or_phone_in_any_table(engine: Engine) -> None
         now=int(engine.clock()),
     )
     before = _every_text_cell(engine)
-    assert any(NAME in c for c in before) and any(PHONE in c for c in before)
+    assert any(NAME in c for c in before)
+    # Long numbers are masked wherever a question is kept or passed on; the checks below would
+    # catch one that slipped through.
 
     mentee.send("/xoadulieu")
     mentee.tap("Xoá hết dữ liệu")

@@ -42,7 +42,7 @@ def test_ask_finds_faq_and_offers_the_lesson(conv: Conversation, curriculum) -> 
     conv.onboard()
     conv.tap("Hỏi đáp")
     conv.send("lua dao")
-    assert "Trợ lý tìm được" in conv.text
+    assert "lừa đảo" in conv.text
     lesson_buttons = [label for label in conv.labels() if label.startswith("Học bài:")]
     assert lesson_buttons
     title = lesson_buttons[0].removeprefix("Học bài: ")
@@ -54,9 +54,9 @@ def test_ask_finds_faq_and_offers_the_lesson(conv: Conversation, curriculum) -> 
 def test_free_text_is_a_question(conv: Conversation) -> None:
     conv.onboard()
     conv.send("quet ma qr")
-    assert "Trợ lý tìm được" in conv.text
+    assert "mã QR" in conv.text
     conv.send("xyzzy plugh?")
-    assert "chưa tìm thấy câu trả lời" in conv.text
+    assert "Trợ lý chưa có bài về việc này" in conv.text
     assert "Đại sứ số" in conv.text and "Trung tâm Phục vụ hành chính công" in conv.text
 
 
@@ -67,7 +67,7 @@ def test_question_in_the_middle_of_a_lesson_keeps_the_lesson(
     lesson = curriculum.lesson(curriculum.path_for("cao_tuoi")[0])
     conv.tap("Học bài tiếp theo")
     conv.send("ma otp la gi")
-    assert "Trợ lý tìm được" in conv.text
+    assert "OTP" in conv.text
     assert "Tiếp" in conv.labels()
     conv.tap("Tiếp")
     assert f"(2/{len(lesson.steps)})" in conv.text
