@@ -15,7 +15,6 @@ from tests.factories import Conversation
 from tests.learning_helpers import current_question, read_lesson
 
 
-
 def searched(conv: Conversation) -> bool:
     """Whether the last turn answered from the FAQ and lessons (an answer offers its lesson; no
     answer says there is no lesson on it)."""
