@@ -116,9 +116,7 @@ class Engine:
             in_group = bool(incoming.extra.get("group"))
             # A person's own chat is where reminders and pushes go: never a group they wrote in.
             own_chat = incoming.user_id if in_group else incoming.chat_id
-            user = users.load_or_create(
-                self.db, incoming.channel, incoming.user_id, own_chat, now
-            )
+            user = users.load_or_create(self.db, incoming.channel, incoming.user_id, own_chat, now)
             user.chat_id = own_chat
             user.last_active_at = now
             user.nudges_unanswered = 0  # they answered: reminders and nudges start afresh
@@ -152,15 +150,21 @@ class Engine:
         return Outcome(ctx.replies)
 
     def push(
-        self, user: User, compose: Handler, *, now: int, broadcast_id: int | None = None,
+        self,
+        user: User,
+        compose: Handler,
+        *,
+        now: int,
+        broadcast_id: int | None = None,
     ) -> int:
         """Send something the assistant starts (a reminder, a broadcast, a mentor's push) to
         `user`, inside the caller's transaction. Returns the number of messages queued.
 
         The buttons are remembered (so a typed "1" answers them) only when the user is not in
         the middle of a flow, whose own buttons must keep working."""
-        incoming = Incoming(channel=user.channel, chat_id=user.chat_id, user_id=user.external_id,
-                            update_id="")
+        incoming = Incoming(
+            channel=user.channel, chat_id=user.chat_id, user_id=user.external_id, update_id=""
+        )
         ctx = Context(self, self.db, user, incoming, now)
         compose(ctx)
         offered = last_buttons(ctx.replies)
@@ -168,8 +172,15 @@ class Engine:
             user.last_buttons = offered
         users.save(self.db, user)
         for reply in ctx.replies:
-            outbox.enqueue(self.db, channel=user.channel, chat_id=user.chat_id, user_id=user.id,
-                           body=reply.to_dict(), now=now, broadcast_id=broadcast_id)
+            outbox.enqueue(
+                self.db,
+                channel=user.channel,
+                chat_id=user.chat_id,
+                user_id=user.id,
+                body=reply.to_dict(),
+                now=now,
+                broadcast_id=broadcast_id,
+            )
         return len(ctx.replies)
 
     def _route(self, ctx: Context) -> None:

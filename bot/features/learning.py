@@ -227,6 +227,4 @@ def topic_chosen(ctx: Context) -> None:
     buttons.append(
         [ctx.button("learning.back_to_topics", "m:topics"), ctx.button("buttons.menu", "m:menu")]
     )
-    ctx.say(
-        "learning.topic_lessons", buttons, topic=curriculum.topic(topic_id).title, items=items
-    )
+    ctx.say("learning.topic_lessons", buttons, topic=curriculum.topic(topic_id).title, items=items)

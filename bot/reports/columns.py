@@ -118,6 +118,8 @@ def learner_columns(tz: ZoneInfo, texts: Texts, group_names: dict[str, str]) -> 
 def display_name(row: Row, texts: Texts, *, total: bool = False, group: bool = False) -> str:
     if total:
         return texts.render("report.total_row")
+    if row.level == "commune":
+        return texts.render("report.commune_row")
     if row.name:
         return row.name
     return texts.render("report.unknown_group" if group else "report.unknown_village")

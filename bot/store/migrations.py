@@ -375,3 +375,13 @@ def m009_zalo(db: Database) -> None:
         ) WITHOUT ROWID
         """,
     )
+
+
+@migrations()
+def m010_report_history(db: Database) -> None:
+    # The report's "as of" columns for any past day: dated deltas of every learner's report row
+    # (by day, rolled up by month), ages from the birth year, the village a mentor serves, web
+    # chat learners apart (bot/store/report_history.py holds this frozen SQL).
+    from bot.store.report_history import m010
+
+    m010(db)

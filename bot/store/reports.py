@@ -7,10 +7,14 @@ by row: the cost grows with villages × groups × days, not with users or progre
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlite_utils import Database
+
+from bot.store.report_history import COLUMNS as HISTORY_COLUMNS
+from bot.store.report_history import HH_COLUMNS
 
 By = Literal["unit", "group"]
 _KEY = {"unit": "unit_id", "group": "grp"}
@@ -68,6 +72,41 @@ def active(db: Database, by: By, period: str, unit_id: int | None = None) -> dic
         [period, *params],
     ).fetchall()
     return {r[0]: int(r[1]) for r in rows}
+
+
+def _sum_as_of(
+    db: Database, table: str, cols: Sequence[str], key: str, day: str, unit_id: int | None
+) -> list[tuple[Any, ...]]:
+    """Sums of dated deltas up to `day` (inclusive): whole months before, then its month's days."""
+    where, params = _where(unit_id, "AND")
+    sums = ", ".join(f"SUM({c})" for c in cols)
+    listed = ", ".join(cols)
+    sql = (
+        f"SELECT {key}, {sums} FROM ("
+        f"SELECT {key}, {listed} FROM report_{table}_months WHERE month < ?{where} "
+        f"UNION ALL SELECT {key}, {listed} FROM report_{table}_days "
+        f"WHERE day >= ? AND day <= ?{where}) GROUP BY {key}"
+    )
+    return db.execute(sql, [day[:7], *params, day[:7] + "-01", day, *params]).fetchall()
+
+
+def as_of(
+    db: Database, by: By, day: str, unit_id: int | None = None
+) -> dict[tuple[Any, int], dict[str, int]]:
+    """(village or group, web chat 0/1) -> the "as of" columns on `day` ("2026-09-30")."""
+    key = _KEY[by]
+    rows = _sum_as_of(db, "hist", HISTORY_COLUMNS, f"{key}, wc", day, unit_id)
+    return {
+        (r[0], int(r[1])): dict(zip(HISTORY_COLUMNS, map(int, r[2:]), strict=True)) for r in rows
+    }
+
+
+def households_as_of(
+    db: Database, day: str, unit_id: int | None = None
+) -> dict[int, dict[str, int]]:
+    """Households known, with a registered member, with a member done, as of `day`."""
+    rows = _sum_as_of(db, "hh", HH_COLUMNS, "unit_id", day, unit_id)
+    return {r[0]: dict(zip(HH_COLUMNS, map(int, r[1:]), strict=True)) for r in rows}
 
 
 def households(db: Database, unit_id: int | None = None) -> dict[int, dict[str, int]]:
