@@ -251,6 +251,27 @@ def _fill(row: Row, hist: dict[str, int] | None, ev: dict[str, int] | None) -> R
     return row
 
 
+def _flows(
+    db: Database, by: q.By, period: Period, unit_id: int | None, kiosk: bool
+) -> tuple[dict[Any, dict[str, int]], dict[Any, int]]:
+    """The period's flows (joined, core done, passed; active), without web chat learners unless
+    the web chat is a kiosk at the commune centre."""
+    events = q.events(db, by, period.start_month, period.end_month, unit_id)
+    active = q.active(db, by, period.key, unit_id)
+    if kiosk:
+        return events, active
+    for key, values in q.events(
+        db, by, period.start_month, period.end_month, unit_id, webchat_only=True
+    ).items():
+        mine = events.get(key)
+        if mine is not None:
+            events[key] = {name: mine[name] - values[name] for name in mine}
+    for key, count in q.active(db, by, period.key, unit_id, webchat_only=True).items():
+        if key in active:
+            active[key] -= count
+    return events, active
+
+
 def _history(
     db: Database, by: q.By, day: str, unit_id: int | None, kiosk: bool
 ) -> dict[Any, dict[str, int]]:
@@ -364,8 +385,7 @@ def build(
     day = as_of or min(period.last_day, today)
 
     hist = _history(db, "unit", day.isoformat(), unit_id, webchat_kiosk)
-    events = q.events(db, "unit", period.start_month, period.end_month, unit_id)
-    active = q.active(db, "unit", period.key, unit_id)
+    events, active = _flows(db, "unit", period, unit_id, webchat_kiosk)
     houses = q.households_as_of(db, day.isoformat(), unit_id)
     rows: list[Row] = []
     known = [(v.id, v.name, v.adult_population, v.households) for v in villages]
@@ -411,8 +431,7 @@ def build(
     total.known = known_rows
 
     group_hist = _history(db, "group", day.isoformat(), unit_id, webchat_kiosk)
-    group_events = q.events(db, "group", period.start_month, period.end_month, unit_id)
-    group_active = q.active(db, "group", period.key, unit_id)
+    group_events, group_active = _flows(db, "group", period, unit_id, webchat_kiosk)
     groups = []
     for group in [*curriculum.groups, None]:
         gid = group.id if group else ""

@@ -122,6 +122,30 @@ def _emit_hh(row: str, sign: str) -> list[str]:
     ]
 
 
+def _webchat_flow(unit: str, grp: str, day: str, column: str, extra: str = "") -> str:
+    """A web chat learner's flow (joined, core done, passed) in its month, kept apart so reports
+    can leave it out (report_months counts everyone)."""
+    extra_cols = ", assisted_passed" if extra else ""
+    extra_vals = f", {extra}" if extra else ""
+    extra_set = f", assisted_passed = assisted_passed + {extra}" if extra else ""
+    return (
+        f"INSERT INTO report_webchat_months (month, unit_id, grp, {column}{extra_cols}) "
+        f"VALUES (substr({day}, 1, 7), {unit}, {grp}, 1{extra_vals}) "
+        f"ON CONFLICT DO UPDATE SET {column} = {column} + 1{extra_set}"
+    )
+
+
+def _webchat_pass(row: str) -> str:
+    grp = f"IFNULL((SELECT grp FROM report_learners WHERE user_id = {row}.user_id), '')"
+    return _webchat_flow(
+        f"IFNULL({row}.unit_id, 0)",
+        grp,
+        _day(f"{row}.finished_at"),
+        "passed",
+        f"({row}.assisted_by IS NOT NULL)",
+    )
+
+
 def _set_clock(day: str) -> str:
     return f"UPDATE report_clock SET day = {day} WHERE id = 1"
 
@@ -146,6 +170,17 @@ CREATE TABLE report_hist_months (
     month TEXT NOT NULL, unit_id INTEGER NOT NULL, grp TEXT NOT NULL, wc INTEGER NOT NULL,
     {cols},
     PRIMARY KEY (month, unit_id, grp, wc)
+) WITHOUT ROWID;;
+CREATE TABLE report_webchat_months (
+    month TEXT NOT NULL, unit_id INTEGER NOT NULL, grp TEXT NOT NULL,
+    joined INTEGER NOT NULL DEFAULT 0, core_done INTEGER NOT NULL DEFAULT 0,
+    passed INTEGER NOT NULL DEFAULT 0, assisted_passed INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, unit_id, grp)
+) WITHOUT ROWID;;
+CREATE TABLE report_webchat_active (
+    period TEXT NOT NULL, unit_id INTEGER NOT NULL, grp TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (period, unit_id, grp)
 ) WITHOUT ROWID;;
 CREATE TABLE report_hh_days (
     day TEXT NOT NULL, unit_id INTEGER NOT NULL,
@@ -286,6 +321,23 @@ WHERE true ON CONFLICT DO UPDATE SET known = known + excluded.known,
     engaged = engaged + excluded.engaged, covered = covered + excluded.covered;;
 INSERT INTO report_hh_months (month, unit_id, {", ".join(HH_COLUMNS)})
 SELECT substr(day, 1, 7), unit_id, {hh_sums} FROM report_hh_days GROUP BY 1, 2;;
+INSERT INTO report_webchat_months (month, unit_id, grp, joined, core_done, passed,
+    assisted_passed)
+SELECT month, unit_id, grp, SUM(j), SUM(c), SUM(p), SUM(a) FROM (
+    SELECT substr({_day("joined_at")}, 1, 7) AS month, unit_id, grp, 1 AS j, 0 AS c, 0 AS p,
+        0 AS a FROM report_learners WHERE webchat = 1 AND registered = 1
+    UNION ALL
+    SELECT substr({_day("core_done_at")}, 1, 7), IFNULL(unit_id, 0), IFNULL(grp, ''), 0, 1, 0, 0
+        FROM users WHERE channel = 'webchat' AND core_done_at IS NOT NULL
+    UNION ALL
+    SELECT substr({_day("p.finished_at")}, 1, 7), IFNULL(p.unit_id, 0), IFNULL(u.grp, ''), 0, 0,
+        1, p.assisted_by IS NOT NULL
+        FROM progress p JOIN users u ON u.id = p.user_id
+        WHERE u.channel = 'webchat' AND p.finished_at IS NOT NULL
+) GROUP BY 1, 2, 3;;
+INSERT INTO report_webchat_active (period, unit_id, grp, active)
+SELECT a.period, rl.unit_id, rl.grp, COUNT(*) FROM report_active_users a
+JOIN report_learners rl ON rl.user_id = a.user_id WHERE rl.webchat = 1 GROUP BY 1, 2, 3;;
 UPDATE report_clock SET day = IFNULL((SELECT MAX(day) FROM report_hist_days
     WHERE day <= date('now', '+7 hours')), '1970-01-01') WHERE id = 1
 """
@@ -430,6 +482,38 @@ CREATE TRIGGER report_mentees_update AFTER UPDATE ON mentor_links BEGIN
 END;;
 CREATE TRIGGER report_mentees_delete AFTER DELETE ON mentor_links BEGIN
     {mentees_refresh.format(count=_MENTEES.format(id="OLD.mentor_id"), id="OLD.mentor_id")};
+END;;
+CREATE TRIGGER report_webchat_joined AFTER UPDATE OF webchat, registered ON report_learners
+WHEN NEW.webchat = 1 AND NEW.registered = 1 AND NOT (OLD.webchat = 1 AND OLD.registered = 1)
+BEGIN
+    {_webchat_flow("NEW.unit_id", "NEW.grp", _day("NEW.joined_at"), "joined")};
+END;;
+CREATE TRIGGER report_webchat_core AFTER UPDATE OF core_done_at ON users
+WHEN NEW.channel = 'webchat' AND OLD.core_done_at IS NULL AND NEW.core_done_at IS NOT NULL
+BEGIN
+    {
+        _webchat_flow(
+            "IFNULL(NEW.unit_id, 0)", "IFNULL(NEW.grp, '')", _day("NEW.core_done_at"), "core_done"
+        )
+    };
+END;;
+CREATE TRIGGER report_webchat_passed AFTER UPDATE OF finished_at ON progress
+WHEN OLD.finished_at IS NULL AND NEW.finished_at IS NOT NULL
+    AND (SELECT channel FROM users WHERE id = NEW.user_id) = 'webchat'
+BEGIN
+    {_webchat_pass("NEW")};
+END;;
+CREATE TRIGGER report_webchat_passed_insert AFTER INSERT ON progress
+WHEN NEW.finished_at IS NOT NULL AND (SELECT channel FROM users WHERE id = NEW.user_id) = 'webchat'
+BEGIN
+    {_webchat_pass("NEW")};
+END;;
+CREATE TRIGGER report_webchat_active_insert AFTER INSERT ON report_active_users
+WHEN (SELECT webchat FROM report_learners WHERE user_id = NEW.user_id) = 1 BEGIN
+    INSERT INTO report_webchat_active (period, unit_id, grp, active) VALUES (NEW.period,
+        (SELECT unit_id FROM report_learners WHERE user_id = NEW.user_id),
+        (SELECT grp FROM report_learners WHERE user_id = NEW.user_id), 1)
+        ON CONFLICT DO UPDATE SET active = active + 1;
 END;;
 CREATE TRIGGER report_hh_history_insert AFTER INSERT ON report_households BEGIN
     {hh_new};

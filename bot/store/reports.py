@@ -49,26 +49,37 @@ def totals(db: Database, by: By, unit_id: int | None = None) -> dict[Any, dict[s
 
 
 def events(
-    db: Database, by: By, start_month: str, end_month: str, unit_id: int | None = None
+    db: Database,
+    by: By,
+    start_month: str,
+    end_month: str,
+    unit_id: int | None = None,
+    *,
+    webchat_only: bool = False,
 ) -> dict[Any, dict[str, int]]:
-    """Joined, finished the core track and lessons passed in months [start, end) ("2026-01")."""
+    """Joined, finished the core track and lessons passed in months [start, end) ("2026-01");
+    `webchat_only`: of those, the web chat learners' (report_webchat_months)."""
     key = _KEY[by]
     where, params = _where(unit_id, "AND")
     sums = ", ".join(f"SUM({c})" for c in EVENT_COLUMNS)
+    table = "report_webchat_months" if webchat_only else "report_months"
     rows = db.execute(
-        f"SELECT {key}, {sums} FROM report_months WHERE month >= ? AND month < ?{where} "
-        f"GROUP BY {key}",
+        f"SELECT {key}, {sums} FROM {table} WHERE month >= ? AND month < ?{where} GROUP BY {key}",
         [start_month, end_month, *params],
     ).fetchall()
     return {r[0]: dict(zip(EVENT_COLUMNS, map(int, r[1:]), strict=True)) for r in rows}
 
 
-def active(db: Database, by: By, period: str, unit_id: int | None = None) -> dict[Any, int]:
-    """People who learned in the period ("2026-03", "2026-Q1" or "2026")."""
+def active(
+    db: Database, by: By, period: str, unit_id: int | None = None, *, webchat_only: bool = False
+) -> dict[Any, int]:
+    """People who learned in the period ("2026-03", "2026-Q1" or "2026"); `webchat_only`: of
+    those, the web chat learners."""
     key = _KEY[by]
     where, params = _where(unit_id, "AND")
+    table = "report_webchat_active" if webchat_only else "report_active"
     rows = db.execute(
-        f"SELECT {key}, SUM(active) FROM report_active WHERE period = ?{where} GROUP BY {key}",
+        f"SELECT {key}, SUM(active) FROM {table} WHERE period = ?{where} GROUP BY {key}",
         [period, *params],
     ).fetchall()
     return {r[0]: int(r[1]) for r in rows}
