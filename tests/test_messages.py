@@ -188,6 +188,7 @@ SAMPLE: dict[str, Any] = {
     "core_in_period": "41",
     "assisted_passed": "37",
     "mentors": "12",
+    "per": "5",
     "mentored": "58",
     "hh_covered": "240",
     "has_targets": True,

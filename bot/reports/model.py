@@ -341,7 +341,8 @@ def gaps(total: Row, targets: Targets | None) -> list[Gap]:
         if key == "mentees_per_mentor":
             reached = total.mentors_at_target
             missing = total.mentors - reached
-            found.append(Gap(key, target, reached, total.mentors, missing, missing == 0))
+            met = total.mentors > 0 and missing == 0
+            found.append(Gap(key, target, reached, total.mentors, missing, met))
             continue
         if key == "households_covered":
             base, count = total.households or 0, base_row.hh_covered

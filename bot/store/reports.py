@@ -171,6 +171,7 @@ class LearnerRow:
     last_active_at: int
     vneid2: bool
     epayment: bool
+    channel: str = ""  # telegram | zalo | webchat | assisted | console
 
 
 def learners(db: Database, unit_id: int | None = None) -> list[LearnerRow]:
@@ -179,7 +180,7 @@ def learners(db: Database, unit_id: int | None = None) -> list[LearnerRow]:
     rows = db.execute(
         "SELECT u.id, IFNULL(u.display_name, ''), rl.unit_id, IFNULL(v.name, ''), rl.grp, "
         "u.birth_year, rl.assisted, IFNULL(h.display_name, ''), rl.joined_at, rl.lessons_passed, "
-        "u.core_done_at, u.last_active_at, rl.n_vneid2, rl.n_epayment "
+        "u.core_done_at, u.last_active_at, rl.n_vneid2, rl.n_epayment, u.channel "
         "FROM report_learners rl JOIN users u ON u.id = rl.user_id "
         "LEFT JOIN units v ON v.id = rl.unit_id "
         "LEFT JOIN users h ON h.id = IFNULL(u.registered_by, "
@@ -205,6 +206,7 @@ def learners(db: Database, unit_id: int | None = None) -> list[LearnerRow]:
             r[11],
             bool(r[12]),
             bool(r[13]),
+            r[14],
         )
         for r in rows
     ]
