@@ -189,6 +189,8 @@ SAMPLE: dict[str, Any] = {
     "assisted_passed": "37",
     "mentors": "12",
     "per": "5",
+    "as_of": "30/09/2026",
+    "kiosk": False,
     "mentored": "58",
     "hh_covered": "240",
     "has_targets": True,

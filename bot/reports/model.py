@@ -208,6 +208,7 @@ class Report:
     period: Period
     built_on: date
     as_of: date  # the day the "as of" columns are about
+    webchat_kiosk: bool
     targets: Targets | None
     villages: list[Row]
     total: Row
@@ -451,6 +452,7 @@ def build(
         period=period,
         built_on=today,
         as_of=day,
+        webchat_kiosk=webchat_kiosk,
         targets=targets,
         villages=rows,
         total=total,

@@ -43,6 +43,13 @@ def gap_text(gap: Gap, texts: Texts) -> str:
     )
 
 
+def rules_note(report: Report, texts: Texts) -> str:
+    """How the numbers are counted (the rules of bot/reports/model.py), for every output."""
+    return texts.render(
+        "report.note_rules", as_of=report.as_of.strftime("%d/%m/%Y"), kiosk=report.webchat_kiosk
+    )
+
+
 def summary_lines(report: Report, texts: Texts) -> list[str]:
     total = report.total
 
