@@ -79,6 +79,7 @@ VILLAGE_COLUMNS: tuple[Column, ...] = (
     Column("registered_60", "int", lambda r: r.registered_60),
     Column("core_60", "int", lambda r: r.core_60),
     Column("mentees", "int", lambda r: r.mentees),
+    Column("mentors_trained", "int", lambda r: r.mentors_trained),
     Column("hh_pct", "pct", lambda r: _pct(r.hh_pct)),
 )
 

@@ -50,6 +50,7 @@ SUMMED = (
     "birth_year_known",
     "webchat",
     "mentees",
+    "mentors_trained",
     "hh_known",
     "assisted",
     "joined",
@@ -91,6 +92,7 @@ class Row:
     mentored: int = 0
     mentors_at_target: int = 0  # mentors guiding at least MENTEE_TARGET people
     mentees: int = 0  # people guided by the mentors serving the village
+    mentors_trained: int = 0  # mentors who finished the core track, AI included (Tổ CNS cộng đồng)
     hh_covered: int = 0
     hh_known: int = 0  # households the assistant knows (Gia đình số)
     registered_adults: int = 0  # registered people aged 18+ (birth year)
@@ -239,6 +241,7 @@ def _fill(row: Row, hist: dict[str, int] | None, ev: dict[str, int] | None) -> R
         row.core_done, row.core_assisted = hist["core"], hist["core_assisted"]
         row.mentors, row.mentored = hist["mentors"], hist["mentored"]
         row.mentors_at_target, row.mentees = hist["mentors5"], hist["mentees"]
+        row.mentors_trained = hist["mentors_core"]
         row.baseline = {k: hist[f"b_{k}"] for k in ASSESS}
         row.now = {k: hist[f"n_{k}"] for k in ASSESS}
         row.now_adults = {k: hist[f"n18_{k}"] for k in ASSESS}

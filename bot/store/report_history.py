@@ -63,6 +63,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "mentors": ("serves", "{r}.mentor"),
     "mentors5": ("serves", "{r}.mentor * ({r}.mentees >= 5)"),
     "mentees": ("serves", "{r}.mentor * {r}.mentees"),
+    # Tổ công nghệ số cộng đồng: mentors who finished the core track (its last lesson is AI).
+    "mentors_core": ("serves", "{r}.mentor * {r}.core_done"),
 }
 HH_COLUMNS = ("known", "engaged", "covered")
 CLOCK = "(SELECT day FROM report_clock WHERE id = 1)"
@@ -206,7 +208,7 @@ def _backfill() -> str:
     flags = (
         "registered, assisted, core_done, core_assisted, mentored, mentor, mentees, "
         + ", ".join(f"b_{q}, n_{q}" for q in ASSESS)
-        + ", idflag"
+        + ", idflag, mentor_core"
     )
     zero_assess = ", ".join(f"0 AS b_{q}, 0 AS n_{q}" for q in ASSESS)
     base_assess = ", ".join(f"IFNULL(a.b_{q}, 0), IFNULL(a.b_{q}, 0)" for q in ASSESS)
@@ -225,26 +227,27 @@ LEFT JOIN self_assessments f ON f.id = (SELECT MAX(id) FROM self_assessments
 WHERE rl.registered = 1 AND (b.id IS NOT NULL OR f.id IS NOT NULL);;
 CREATE TEMP TABLE bf_events AS
 SELECT user_id, {_day("joined_at")} AS day, 1 AS registered, assisted, 0 AS core_done,
-    0 AS core_assisted, 0 AS mentored, mentor, 0 AS mentees, {zero_assess}, 0 AS idflag
+    0 AS core_assisted, 0 AS mentored, mentor, 0 AS mentees, {zero_assess}, 0 AS idflag,
+    0 AS mentor_core
 FROM report_learners WHERE registered = 1
 UNION ALL
-SELECT u.id, {_day("u.core_done_at")}, 0, 0, 1, rl.assisted, 0, 0, 0, {zeros}, 0
+SELECT u.id, {_day("u.core_done_at")}, 0, 0, 1, rl.assisted, 0, 0, 0, {zeros}, 0, rl.mentor
 FROM users u JOIN report_learners rl ON rl.user_id = u.id
 WHERE rl.registered = 1 AND rl.core_done = 1
 UNION ALL
 SELECT a.user_id, a.b_day, 0, 0, 0, 0, 0, 0, 0, {base_assess},
-    IFNULL(a.b_vneid2 AND a.b_epayment, 0)
+    IFNULL(a.b_vneid2 AND a.b_epayment, 0), 0
 FROM temp.bf_assess a WHERE a.b_day IS NOT NULL
 UNION ALL
 SELECT a.user_id, a.f_day, 0, 0, 0, 0, 0, 0, 0, {follow_assess},
-    IFNULL(a.f_vneid2 AND a.f_epayment, 0) - IFNULL(a.b_vneid2 AND a.b_epayment, 0)
+    IFNULL(a.f_vneid2 AND a.f_epayment, 0) - IFNULL(a.b_vneid2 AND a.b_epayment, 0), 0
 FROM temp.bf_assess a WHERE a.f_day IS NOT NULL
 UNION ALL
-SELECT l.mentee_id, {_day("l.linked_at")}, 0, 0, 0, 0, 1, 0, 0, {zeros}, 0
+SELECT l.mentee_id, {_day("l.linked_at")}, 0, 0, 0, 0, 1, 0, 0, {zeros}, 0, 0
 FROM mentor_links l JOIN report_learners rl ON rl.user_id = l.mentee_id
 WHERE l.ended_at IS NULL AND rl.registered = 1
 UNION ALL
-SELECT l.mentor_id, {_day("l.linked_at")}, 0, 0, 0, 0, 0, 0, 1, {zeros}, 0
+SELECT l.mentor_id, {_day("l.linked_at")}, 0, 0, 0, 0, 0, 0, 1, {zeros}, 0, 0
 FROM mentor_links l JOIN report_learners rl ON rl.user_id = l.mentor_id
 WHERE l.ended_at IS NULL AND rl.registered = 1 AND rl.mentor = 1;;
 CREATE TEMP TABLE bf AS
@@ -287,6 +290,7 @@ SELECT mentor_id, day FROM (
         "mentors": "registered * mentor",
         "mentors5": "0",
         "mentees": "mentees",
+        "mentors_core": "mentor_core",
     }
     for part, (key, age) in PARTS.items():
         cols = [c for c, (p, _) in COLUMNS.items() if p == part]

@@ -200,6 +200,8 @@ def _build(services: Services) -> World:
     world.events[-1] = ("joined", world.today, "du2", *world.events[-1][3:])
     world.at("2026-11-03")
     _learn(world, du2, "du2")
+    world.at("2026-11-04")
+    _learn(world, lan, "lan")  # a mentor trained: the core track, AI lesson included
     # A 17-year-old (an adult from 1/1/2027) and a resident of the commune itself.
     world.at("2026-11-05")
     _onboard(world, "em", "Thôn Tây", 2009, people)
@@ -246,6 +248,7 @@ def _expected(world: World, period: Period, day: str, keys: list[int]) -> dict[i
             "mentored": sum(s.mentored for s in mine),
             "mentors_at_target": sum(s.mentees >= 5 for s in mentors),
             "mentees": sum(s.mentees for s in mentors),
+            "mentors_trained": sum(s.core for s in mentors),
             "hh_covered": 0,
             "registered_adults": len(adults),
             "core_adults": sum(s.core for s in adults),
@@ -371,6 +374,7 @@ async def test_every_column_of_every_output_for_several_periods(
     q4_report = build_report(services, parse("2026-Q4"), now=h.ts("2026-12-03"))
     rows = {r.key: r for r in q4_report.villages}
     assert rows[tay].core_done == 1  # Du once, though Du finished twice
+    assert rows[dong].mentors_trained == 1 and rows[tay].mentors_trained == 0
     assert any(r.level == "commune" and r.registered == 1 for r in q4_report.villages)
     gap = next(g for g in q4_report.gaps if g.key == "mentees_per_mentor")
     assert (gap.achieved, gap.needed, gap.met) == (1, 2, False)
