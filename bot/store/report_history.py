@@ -383,6 +383,21 @@ def _lines(statements: list[str]) -> str:
 
 def _triggers() -> str:
     emit_new, emit_old = _lines(_emit("NEW", "+")), _lines(_emit("OLD", "-"))
+    # Only a change the reports count moves the clock (not every message's save).
+    user_changed = " OR ".join(
+        f"OLD.{c} IS NOT NEW.{c}"
+        for c in (
+            "unit_id",
+            "grp",
+            "assisted",
+            "role",
+            "onboarded_at",
+            "core_done_at",
+            "birth_year",
+            "channel",
+            "created_at",
+        )
+    )
     hh_new, hh_old = _lines(_emit_hh("NEW", "+")), _lines(_emit_hh("OLD", "-"))
     joined_clock = _set_clock(f"MAX({CLOCK}, {_day('NEW.joined_at')})")
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
@@ -397,7 +412,7 @@ def _triggers() -> str:
 CREATE TRIGGER report_clock_user_insert BEFORE INSERT ON users BEGIN
     {_set_clock(_day("COALESCE(NEW.onboarded_at, NEW.created_at)"))};
 END;;
-CREATE TRIGGER report_clock_user_update BEFORE UPDATE ON users BEGIN
+CREATE TRIGGER report_clock_user_update BEFORE UPDATE ON users WHEN {user_changed} BEGIN
     {_set_clock(_day(learner_day))};
 END;;
 CREATE TRIGGER report_clock_user_delete BEFORE DELETE ON users BEGIN
