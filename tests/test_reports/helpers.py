@@ -383,7 +383,7 @@ def populate(services: Services, per_village: int = 60) -> None:
     with db.atomic():
         for index, village in enumerate(units.villages(db)):
             for n in range(per_village * (index + 2) // 3):
-                month = 7 + n % 6
+                month = 6 + n % 6  # June to November: all before the real today
                 joined = f"2026-{month:02d}-{1 + n % 27:02d}"
                 done = n % (index + 2) == 0
                 learner(
