@@ -455,7 +455,9 @@ CREATE TRIGGER report_learner_facts AFTER INSERT ON report_learners BEGIN
         WHERE user_id = NEW.user_id;
     {emit_new};
 END;;
-CREATE TRIGGER report_user_facts AFTER UPDATE OF birth_year, channel, unit_id ON users BEGIN
+CREATE TRIGGER report_user_facts AFTER UPDATE OF birth_year, channel, unit_id ON users
+WHEN OLD.birth_year IS NOT NEW.birth_year OR OLD.channel IS NOT NEW.channel
+    OR OLD.unit_id IS NOT NEW.unit_id BEGIN
     UPDATE report_learners SET birth_year = NEW.birth_year,
         webchat = (NEW.channel = 'webchat'),
         serves = {_SERVES.format(id="NEW.id", unit="NEW.unit_id")}
