@@ -38,8 +38,9 @@ def build(settings: Settings, *, seed: bool | None = None) -> Services:
     curriculum = load(settings.content_dir)
     seeded = 0
     if settings.demo_seed if seed is None else seed:
-        seeded = seed_demo(db, settings.content_dir,
-                           commune_name(db, settings.content_dir, settings.commune_name))
+        seeded = seed_demo(
+            db, settings.content_dir, commune_name(db, settings.content_dir, settings.commune_name)
+        )
     engine = Engine(
         db,
         texts,

@@ -53,6 +53,8 @@ def register(
     """Answer the registration questions, from the consent screen on."""
     conv.tap("Đồng ý")
     conv.send(name)
+    if conv.labels()[:1] == ["Đúng rồi"]:  # the name was tidied ("an" → "An"): confirm it
+        conv.tap("Đúng rồi")
     conv.tap(village)
     conv.send(str(birth_year))
     if "Anh" in conv.labels() and group not in conv.labels():  # an adult says how to be called

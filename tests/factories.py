@@ -104,6 +104,8 @@ class Conversation:
         self.send("/batdau")
         self.tap("Đồng ý")
         self.send(name)
+        if self.labels()[:1] == ["Đúng rồi"]:  # the name was tidied ("an" → "An"): confirm it
+            self.tap("Đúng rồi")
         self.tap(village)
         self.send(str(birth_year))
         if address in self.labels() and group not in self.labels():  # an adult says how

@@ -53,10 +53,12 @@ async def test_prune_forgets_old_delivered_messages_but_never_pending_ones(servi
 
     db = services.db
     with db.atomic():
-        old_sent = outbox.enqueue(db, channel="telegram", chat_id="1", user_id=None,
-                                  body={"text": "cũ"}, now=1_000)
-        old_pending = outbox.enqueue(db, channel="telegram", chat_id="1", user_id=None,
-                                     body={"text": "chờ"}, now=1_000)
+        old_sent = outbox.enqueue(
+            db, channel="telegram", chat_id="1", user_id=None, body={"text": "cũ"}, now=1_000
+        )
+        old_pending = outbox.enqueue(
+            db, channel="telegram", chat_id="1", user_id=None, body={"text": "chờ"}, now=1_000
+        )
         db.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", [old_sent])
     await scheduler.run_job(services, "prune")
     ids = [r[0] for r in db.execute("SELECT id FROM outbox").fetchall()]

@@ -62,6 +62,7 @@ def show(ctx: Context, unit_id: int | None) -> None:
         today=today,
         targets=targets,
         unit_id=unit_id,
+        webchat_kiosk=bool(settings is not None and settings.webchat_kiosk),
     )
     total = report.total
     behind = [

@@ -8,6 +8,7 @@ import getpass
 import re
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,21 +38,32 @@ def _village_id(services: Services, name: str | None) -> tuple[bool, int | None]
 
 def cmd_report(args: argparse.Namespace) -> int:
     from bot.app import build
-    from bot.reports.periods import parse
+    from bot.reports.periods import local_today, parse, quarter_of
     from bot.reports.service import build_report, report_file
 
     services = build(_settings(args))
     texts = services.texts
+    as_of = None
+    if args.as_of is not None:
+        try:
+            as_of = date.fromisoformat(args.as_of.strip())
+        except ValueError:
+            as_of = None
+        if as_of is None or as_of > local_today(int(time.time()), services.engine.tz):
+            print(texts.render("officials.cli_bad_as_of", value=args.as_of), file=sys.stderr)
+            return 2
     try:
-        period = parse(args.period)
+        if args.period is None and as_of is None:
+            raise ValueError
+        period = parse(args.period) if args.period is not None else quarter_of(as_of)  # type: ignore[arg-type]
     except ValueError:
-        print(texts.render("officials.cli_bad_period", value=args.period), file=sys.stderr)
+        print(texts.render("officials.cli_bad_period", value=args.period or ""), file=sys.stderr)
         return 2
     ok, unit_id = _village_id(services, args.village)
     if not ok:
         print(texts.render("officials.cli_unknown_village", village=args.village), file=sys.stderr)
         return 1
-    report = build_report(services, period, unit_id=unit_id)
+    report = build_report(services, period, unit_id=unit_id, as_of=as_of)
     file = report_file(services, report, args.format)
     out = Path(args.out)
     out.write_bytes(file.body)
@@ -218,7 +230,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = sub.add_parser("report", help="the report as .docx, .xlsx or .csv")
-    report.add_argument("--period", required=True, help="2026-Q1, 2026-03 or 2026")
+    report.add_argument("--period", help="2026-Q1, 2026-03 or 2026 (default: --as-of's quarter)")
+    report.add_argument(
+        "--as-of", help="YYYY-MM-DD: the numbers as they stood that day (default: period's end)"
+    )
     report.add_argument("--format", choices=("docx", "xlsx", "csv"), default="docx")
     report.add_argument("--out", required=True, help="file to write")
     report.add_argument("--village", help="one village only (its name)")

@@ -69,6 +69,18 @@ VILLAGE_COLUMNS: tuple[Column, ...] = (
     Column("mentors_at_target", "int", lambda r: r.mentors_at_target),
     Column("hh_covered", "int", lambda r: r.hh_covered),
     Column("households", "int", lambda r: r.households),
+    # Added for issue 17 (the bases stated in model.py): adults 18+ and 60+ by birth year.
+    Column("registered_adults", "int", lambda r: r.registered_adults),
+    Column("core_adults", "int", lambda r: r.core_adults),
+    Column("now_vneid2_adults", "int", lambda r: r.now_adults["vneid2"]),
+    Column("vneid2_pct", "pct", lambda r: _pct(r.vneid2_pct)),
+    Column("identity_16", "int", lambda r: r.identity_16),
+    Column("ai_pct", "pct", lambda r: _pct(r.ai_pct)),
+    Column("registered_60", "int", lambda r: r.registered_60),
+    Column("core_60", "int", lambda r: r.core_60),
+    Column("mentees", "int", lambda r: r.mentees),
+    Column("mentors_trained", "int", lambda r: r.mentors_trained),
+    Column("hh_pct", "pct", lambda r: _pct(r.hh_pct)),
 )
 
 GROUP_COLUMNS: tuple[Column, ...] = (
@@ -82,7 +94,15 @@ GROUP_COLUMNS: tuple[Column, ...] = (
     Column("passed", "int", lambda r: r.passed),
     Column("assisted_passed", "int", lambda r: r.assisted_passed),
     *(Column(f"now_{q}", "int", _assessed("now", q)) for q in ASSESS),
+    Column("registered_adults", "int", lambda r: r.registered_adults),
+    Column("core_adults", "int", lambda r: r.core_adults),
+    Column("identity_16", "int", lambda r: r.identity_16),
+    Column("ai_pct", "pct", lambda r: _pct(r.ai_pct)),
 )
+
+CHANNELS = frozenset({"telegram", "zalo", "webchat", "assisted", "console"})
+# Registered people by age from the birth year (60+ is not the self-chosen "Người cao tuổi").
+AGE_BANDS = ("under16", "16_17", "18_59", "60plus", "unknown")
 
 LINE_COLUMNS: tuple[Column, ...] = (
     Column("name", "text", lambda line: line.name),
@@ -95,6 +115,9 @@ LINE_COLUMNS: tuple[Column, ...] = (
 def learner_columns(tz: ZoneInfo, texts: Texts, group_names: dict[str, str]) -> list[Column]:
     def day(ts: int | None) -> str:
         return "" if not ts else datetime.fromtimestamp(ts, tz).strftime("%d/%m/%Y")
+
+    def channel(name: str) -> str:
+        return texts.render(f"report.channel_{name}") if name in CHANNELS else name
 
     def yes(flag: bool) -> str:
         return texts.render("report.yes") if flag else ""
@@ -112,12 +135,15 @@ def learner_columns(tz: ZoneInfo, texts: Texts, group_names: dict[str, str]) -> 
         Column("last_active_on", "text", lambda r: day(r.last_active_at)),
         Column("now_vneid2", "text", lambda r: yes(r.vneid2)),
         Column("now_epayment", "text", lambda r: yes(r.epayment)),
+        Column("channel", "text", lambda r: channel(r.channel)),
     ]
 
 
 def display_name(row: Row, texts: Texts, *, total: bool = False, group: bool = False) -> str:
     if total:
         return texts.render("report.total_row")
+    if row.level == "commune":
+        return texts.render("report.commune_row")
     if row.name:
         return row.name
     return texts.render("report.unknown_group" if group else "report.unknown_village")
@@ -136,6 +162,19 @@ def village_table(report: Report, texts: Texts) -> tuple[list[str], list[list[Va
 def group_table(report: Report, texts: Texts) -> tuple[list[str], list[list[Value]]]:
     rows = [_values(GROUP_COLUMNS, r, display_name(r, texts, group=True)) for r in report.groups]
     return [c.header(texts) for c in GROUP_COLUMNS], rows
+
+
+def age_table(report: Report, texts: Texts) -> tuple[list[str], list[list[Value]]]:
+    """Registered people by age band, per village and in total, as of the report's day."""
+    header = [texts.render("report.col_village")]
+    header += [texts.render(f"report.age_{band}") for band in AGE_BANDS]
+    lines = [*report.villages, *([report.total] if report.scope_unit is None else [])]
+    rows: list[list[Value]] = []
+    for row in lines:
+        name = display_name(row, texts, total=row is report.total)
+        bands = row.age_bands
+        rows.append([name, *(bands[band] for band in AGE_BANDS)])
+    return header, rows
 
 
 def line_table(lines: Sequence[Line], texts: Texts) -> tuple[list[str], list[list[Value]]]:

@@ -1,9 +1,24 @@
 """The report as data: one build feeds the dashboard, the Excel/CSV files, the Word report and
 /baocao, so what an official downloads is what the screen shows.
 
-A scope is the whole commune (the admin) or one village (a village official). Counts "now" are
-as of when the report is built; the period's own columns are "joined in the period" (registered
-then) and "active in the period" (learned then), kept apart on purpose.
+A scope is the whole commune (the admin) or one village (a village official). The "as of"
+columns (registered, basic skills, self-assessment, Đại sứ số, households, the targets) are as
+they stood at the end of the report's day `as_of` (the period's last day, or today while the
+period runs, or any day asked for): a report for a past period gives the same numbers whenever
+it is built. The period's own columns are "joined in the period" and "active in the period".
+
+The rules (stated in the report's note, report.note_rules):
+- Attribution: a person counts in the village and group they had on the day counted: the report's
+  day for the "as of" columns, the day of the activity for the period's flows. Đại sứ số count in
+  the village they serve.
+- Percentages of adults: people aged 18+ by birth year in the report's year, over the adult
+  population of villages whose population is known; villages without one are shown apart and left
+  out of the total's percentages. "Mỗi công dân – Một danh tính số" counts people 16+ with VNeID
+  mức 2 and a digital payment account.
+- Distinct people: an erased person leaves the "as of" columns on the day they erase (their
+  earlier days keep them), so one who erased and came back counts once.
+- Web chat learners are left out unless the web chat is a kiosk at the commune centre
+  (settings.webchat_kiosk); then they count as assisted there.
 """
 
 from __future__ import annotations
@@ -17,7 +32,6 @@ from sqlite_utils import Database
 
 from bot.reports.periods import Period
 from bot.reports.targets import Target, Targets
-from bot.store import mentors as mentor_figures
 from bot.store import reports as q
 from bot.store import units
 from lessons.model import Curriculum
@@ -27,6 +41,17 @@ TREND_WEEKS = 12
 # Row counts that add up from villages to the commune.
 SUMMED = (
     "registered",
+    "registered_adults",
+    "core_adults",
+    "registered_16",
+    "identity_16",
+    "registered_60",
+    "core_60",
+    "birth_year_known",
+    "webchat",
+    "mentees",
+    "mentors_trained",
+    "hh_known",
     "assisted",
     "joined",
     "active",
@@ -49,6 +74,7 @@ class Row:
 
     key: Any  # unit id, group id, or None for the total line
     name: str
+    level: str = "village"  # village | commune (residents of the commune itself) | unknown
     adults: int | None = None
     households: int | None = None
     registered: int = 0
@@ -64,21 +90,66 @@ class Row:
     now: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ASSESS, 0))
     mentors: int = 0
     mentored: int = 0
-    mentors_at_target: int = 0  # mentors guiding at least MENTEE_TARGET people (store.mentors)
+    mentors_at_target: int = 0  # mentors guiding at least MENTEE_TARGET people
+    mentees: int = 0  # people guided by the mentors serving the village
+    mentors_trained: int = 0  # mentors who finished the core track, AI included (Tổ CNS cộng đồng)
     hh_covered: int = 0
+    hh_known: int = 0  # households the assistant knows (Gia đình số)
+    registered_adults: int = 0  # registered people aged 18+ (birth year)
+    core_adults: int = 0
+    now_adults: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ASSESS, 0))
+    registered_16: int = 0  # registered people aged 16+
+    identity_16: int = 0  # people 16+ with VNeID mức 2 and a digital payment account
+    registered_60: int = 0  # registered people aged 60+ (birth year, not the chosen group)
+    core_60: int = 0
+    birth_year_known: int = 0
+    webchat: int = 0  # web chat learners counted (only with a kiosk at the commune centre)
     core_target: float | None = None  # the core-skills target in percent, when set
+    # The total line: the villages whose adult population is known (its percentages' numerators).
+    known: Row | None = None
 
     def share(self, count: int) -> float | None:
         """`count` as a percent of the adults, None when adults are unknown."""
         return None if not self.adults else 100.0 * count / self.adults
 
     @property
+    def _base(self) -> Row:
+        return self.known if self.known is not None else self
+
+    @property
     def registered_pct(self) -> float | None:
-        return self.share(self.registered)
+        return self.share(self._base.registered_adults)
 
     @property
     def core_pct(self) -> float | None:
-        return self.share(self.core_done)
+        return self.share(self._base.core_adults)
+
+    @property
+    def vneid2_pct(self) -> float | None:
+        """VNeID mức 2 now among adults 18+."""
+        return self.share(self._base.now_adults["vneid2"])
+
+    @property
+    def ai_pct(self) -> float | None:
+        """Learners who can use at least one AI tool, of the people taking part (Dân Tiến, II.4)."""
+        return None if not self.registered else 100.0 * self.now["ai_tool"] / self.registered
+
+    @property
+    def hh_pct(self) -> float | None:
+        """Households with a member who has basic skills, of all households (Gia đình số)."""
+        base = self._base
+        return None if not self.households else 100.0 * base.hh_covered / self.households
+
+    @property
+    def age_bands(self) -> dict[str, int]:
+        """Registered people by age from the birth year (the report's year)."""
+        return {
+            "under16": self.birth_year_known - self.registered_16,
+            "16_17": self.registered_16 - self.registered_adults,
+            "18_59": self.registered_adults - self.registered_60,
+            "60plus": self.registered_60,
+            "unknown": self.registered - self.birth_year_known,
+        }
 
     @property
     def core_of_target(self) -> float | None:
@@ -94,6 +165,7 @@ class Row:
         for key in ASSESS:
             self.baseline[key] += other.baseline[key]
             self.now[key] += other.now[key]
+            self.now_adults[key] += other.now_adults[key]
         for name in ("adults", "households"):
             mine, theirs = getattr(self, name), getattr(other, name)
             if theirs is not None:
@@ -137,6 +209,8 @@ class Report:
     scope_unit: units.Unit | None  # None: the whole commune
     period: Period
     built_on: date
+    as_of: date  # the day the "as of" columns are about
+    webchat_kiosk: bool
     targets: Targets | None
     villages: list[Row]
     total: Row
@@ -145,6 +219,11 @@ class Report:
     domains: list[Line]
     weeks: list[Week]
     gaps: list[Gap]
+
+    @property
+    def unknown_population(self) -> list[Row]:
+        """Villages shown apart: their adult population is not known, so no percentages."""
+        return [r for r in self.villages if not r.adults]
 
     @property
     def scope_name(self) -> str:
@@ -156,19 +235,68 @@ class Report:
         return sorted(known, key=lambda r: (r.core_of_target or r.core_pct or 0.0, r.name))[:count]
 
 
-def _row(key: Any, name: str, tot: dict[str, int] | None, ev: dict[str, int] | None) -> Row:
-    row = Row(key, name)
-    if tot:
-        row.registered, row.assisted = tot["registered"], tot["assisted"]
-        row.core_done = tot["core_done"] + tot["core_erased"]
-        row.core_assisted = tot["assisted_core"]
-        row.mentors, row.mentored = tot["mentor"], tot["mentored"]
-        row.baseline = {k: tot[f"b_{k}"] for k in ASSESS}
-        row.now = {k: tot[f"n_{k}"] for k in ASSESS}
+def _fill(row: Row, hist: dict[str, int] | None, ev: dict[str, int] | None) -> Row:
+    if hist:
+        row.registered, row.assisted = hist["registered"], hist["assisted"]
+        row.core_done, row.core_assisted = hist["core"], hist["core_assisted"]
+        row.mentors, row.mentored = hist["mentors"], hist["mentored"]
+        row.mentors_at_target, row.mentees = hist["mentors5"], hist["mentees"]
+        row.mentors_trained = hist["mentors_core"]
+        row.baseline = {k: hist[f"b_{k}"] for k in ASSESS}
+        row.now = {k: hist[f"n_{k}"] for k in ASSESS}
+        row.now_adults = {k: hist[f"n18_{k}"] for k in ASSESS}
+        row.registered_adults, row.core_adults = hist["reg18"], hist["core18"]
+        row.registered_16, row.identity_16 = hist["reg16"], hist["id16"]
+        row.registered_60, row.core_60 = hist["reg60"], hist["core60"]
+        row.birth_year_known = hist["by_known"]
     if ev:
         row.joined, row.core_in_period = ev["joined"], ev["core_done"]
         row.passed, row.assisted_passed = ev["passed"], ev["assisted_passed"]
     return row
+
+
+def _flows(
+    db: Database, by: q.By, period: Period, unit_id: int | None, kiosk: bool
+) -> tuple[dict[Any, dict[str, int]], dict[Any, int]]:
+    """The period's flows (joined, core done, passed; active), without web chat learners unless
+    the web chat is a kiosk at the commune centre."""
+    events = q.events(db, by, period.start_month, period.end_month, unit_id)
+    active = q.active(db, by, period.key, unit_id)
+    if kiosk:
+        return events, active
+    for key, values in q.events(
+        db, by, period.start_month, period.end_month, unit_id, webchat_only=True
+    ).items():
+        mine = events.get(key)
+        if mine is not None:
+            events[key] = {name: mine[name] - values[name] for name in mine}
+    for key, count in q.active(db, by, period.key, unit_id, webchat_only=True).items():
+        if key in active:
+            active[key] -= count
+    return events, active
+
+
+def _history(
+    db: Database, by: q.By, day: str, unit_id: int | None, kiosk: bool
+) -> dict[Any, dict[str, int]]:
+    """The "as of" columns per village or group; web chat learners only with a kiosk, then as
+    assisted (helped at the commune centre)."""
+    found: dict[Any, dict[str, int]] = {}
+    for (key, wc), values in q.as_of(db, by, day, unit_id).items():
+        if wc and not kiosk:
+            continue
+        if wc:
+            values = {
+                **values,
+                "assisted": values["registered"],
+                "assisted18": values["reg18"],
+                "core_assisted": values["core"],
+                "webchat": values["registered"],
+            }
+        mine = found.setdefault(key, dict.fromkeys([*values, "webchat"], 0))
+        for name, value in values.items():
+            mine[name] += value
+    return found
 
 
 def _lines(curriculum: Curriculum, passes: dict[str, tuple[int, int]], key_of: str) -> list[Line]:
@@ -205,25 +333,31 @@ def _weeks(db: Database, end: date, unit_id: int | None) -> list[Week]:
 
 
 def gaps(total: Row, targets: Targets | None) -> list[Gap]:
+    """Each target against the total line. Percent targets of adults use the villages whose adult
+    population is known; the AI target is of the people taking part (Dân Tiến's wording); the
+    mentors' target is judged per mentor: achieved = mentors guiding at least 5 people."""
     if targets is None:
         return []
+    base_row = total.known if total.known is not None else total
     found = []
     for key, target in targets.values.items():
         adults = total.adults or 0
         if key == "mentees_per_mentor":
-            per = target.per_mentor or 0
-            achieved = total.mentored / total.mentors if total.mentors else 0.0
-            missing = max(0, per * total.mentors - total.mentored)
-            found.append(Gap(key, target, achieved, per, missing, achieved >= per))
+            reached = total.mentors_at_target
+            missing = total.mentors - reached
+            met = total.mentors > 0 and missing == 0
+            found.append(Gap(key, target, reached, total.mentors, missing, met))
             continue
         if key == "households_covered":
-            base = total.households or 0
-            count = total.hh_covered
+            base, count = total.households or 0, base_row.hh_covered
         elif key == "core_skills":
-            base, count = adults, total.core_done
+            base, count = adults, base_row.core_adults
+        elif key == "ai_tool":
+            base, count = total.registered, total.now["ai_tool"]
         else:
-            base, count = adults, total.now[key]
+            base, count = adults, base_row.now_adults[key]
         if target.people is not None:
+            count = total.core_done if key == "core_skills" else count
             missing = max(0, target.people - count)
             found.append(Gap(key, target, count, target.people, missing, missing == 0))
             continue
@@ -243,43 +377,74 @@ def build(
     today: date,
     targets: Targets | None,
     unit_id: int | None = None,
+    as_of: date | None = None,
+    webchat_kiosk: bool = False,
 ) -> Report:
-    """Everything the report shows for `period`, for the commune or one village."""
+    """Everything the report shows for `period`, for the commune or one village. The "as of"
+    columns are on `as_of` (default: the period's last day, or today while it runs)."""
     scope_unit = units.get(db, unit_id) if unit_id is not None else None
     villages = [v for v in units.villages(db) if unit_id is None or v.id == unit_id]
+    commune_unit = units.commune(db)
     core = targets.get("core_skills") if targets else None
     core_target = core.percent if core else None
+    day = as_of or min(period.last_day, today)
 
-    totals = q.totals(db, "unit", unit_id)
-    events = q.events(db, "unit", period.start_month, period.end_month, unit_id)
-    active = q.active(db, "unit", period.key, unit_id)
-    houses = q.households(db, unit_id)
-    at_target = mentor_figures.mentees_per_village(db)
+    hist = _history(db, "unit", day.isoformat(), unit_id, webchat_kiosk)
+    events, active = _flows(db, "unit", period, unit_id, webchat_kiosk)
+    houses = q.households_as_of(db, day.isoformat(), unit_id)
     rows: list[Row] = []
     known = [(v.id, v.name, v.adult_population, v.households) for v in villages]
-    if unit_id is None and any(k not in {v.id for v in villages} for k in totals):
+    listed = {v.id for v in villages}
+    if unit_id is None and commune_unit is not None:
+        # Residents whose unit is the commune itself (the commune centre, "Cấp xã").
+        known.append((commune_unit.id, "", commune_unit.adult_population, commune_unit.households))
+        listed.add(commune_unit.id)
+    if unit_id is None and any(k not in listed for k in [*hist, *events, *active]):
         known.append((0, "", None, None))  # people whose village is not known (yet)
     for key, name, adults, households in known:
-        row = _row(key, name, totals.get(key), events.get(key))
+        row = _fill(Row(key, name), hist.get(key), events.get(key))
+        if key == 0:
+            row.level = "unknown"
+        elif key not in {v.id for v in villages}:
+            row.level = "commune"
+        row.webchat = hist.get(key, {}).get("webchat", 0)
         row.adults, row.households, row.core_target = adults, households, core_target
         row.active = active.get(key, 0)
-        row.hh_covered = houses.get(key, {}).get("covered", 0)
-        row.mentors_at_target = at_target.get(key, (0, 0))[1]
-        if key != 0 or row.registered or row.core_done or row.joined or row.active:
-            rows.append(row)
+        house = houses.get(key, {})
+        row.hh_covered, row.hh_known = house.get("covered", 0), house.get("known", 0)
+        if key not in {v.id for v in villages} and not _anything(row):
+            continue
+        rows.append(row)
+    if unit_id is None:
+        # Anyone under a unit not listed (a removed village) goes to the unknown line.
+        stray = [k for k in {*hist, *events, *active} if k and k not in listed]
+        if stray:
+            unknown = next((r for r in rows if r.key == 0), None)
+            if unknown is None:
+                unknown = Row(0, "", "unknown", core_target=core_target)
+                rows.append(unknown)
+            for k in stray:
+                extra = _fill(Row(k, ""), hist.get(k), events.get(k))
+                extra.active = active.get(k, 0)
+                unknown.add(extra)
     total = Row(None, scope_unit.name if scope_unit else commune, core_target=core_target)
+    known_rows = Row(None, "")
     for row in rows:
         total.add(row)
+        if row.adults:
+            known_rows.add(row)
+    total.known = known_rows
 
-    group_totals = q.totals(db, "group", unit_id)
-    group_events = q.events(db, "group", period.start_month, period.end_month, unit_id)
-    group_active = q.active(db, "group", period.key, unit_id)
+    group_hist = _history(db, "group", day.isoformat(), unit_id, webchat_kiosk)
+    group_events, group_active = _flows(db, "group", period, unit_id, webchat_kiosk)
     groups = []
     for group in [*curriculum.groups, None]:
         gid = group.id if group else ""
-        row = _row(gid, group.name if group else "", group_totals.get(gid), group_events.get(gid))
+        row = _fill(
+            Row(gid, group.name if group else ""), group_hist.get(gid), group_events.get(gid)
+        )
         row.active = group_active.get(gid, 0)
-        if group is not None or row.registered or row.joined or row.active:
+        if group is not None or _anything(row):
             groups.append(row)
 
     passes = q.lessons(db, period.start_month, period.end_month, unit_id)
@@ -289,6 +454,8 @@ def build(
         scope_unit=scope_unit,
         period=period,
         built_on=today,
+        as_of=day,
+        webchat_kiosk=webchat_kiosk,
         targets=targets,
         villages=rows,
         total=total,
@@ -297,4 +464,10 @@ def build(
         domains=_lines(curriculum, passes, "domain"),
         weeks=_weeks(db, end, unit_id),
         gaps=gaps(total, targets),
+    )
+
+
+def _anything(row: Row) -> bool:
+    return bool(
+        row.registered or row.core_done or row.joined or row.active or row.passed or row.mentors
     )

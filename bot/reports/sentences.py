@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.engine.texts import Texts
 from bot.reports.columns import fmt
 from bot.reports.model import Gap, Report
+from bot.store.mentors import MENTEE_TARGET
 
 
 def short_pct(value: float, texts: Texts) -> str:
@@ -16,11 +17,13 @@ def short_pct(value: float, texts: Texts) -> str:
 def gap_text(gap: Gap, texts: Texts) -> str:
     label = texts.render(f"report.target_{gap.key}")
     if gap.key == "mentees_per_mentor":
+        # Judged per mentor: achieved = mentors guiding enough people, needed = all mentors.
         return texts.render(
             "report.doc_gap_mentors",
             label=label,
-            achieved=fmt(round(gap.achieved, 1)).removesuffix(",0"),
-            needed=fmt(int(gap.needed)),
+            per=fmt(gap.target.per_mentor or MENTEE_TARGET),
+            achieved=fmt(int(gap.achieved)),
+            mentors=int(gap.needed),
             met=gap.met,
             missing=fmt(gap.missing_people),
         )
@@ -37,6 +40,13 @@ def gap_text(gap: Gap, texts: Texts) -> str:
         met=gap.met,
         missing=fmt(gap.missing_people),
         households=gap.key == "households_covered",
+    )
+
+
+def rules_note(report: Report, texts: Texts) -> str:
+    """How the numbers are counted (the rules of bot/reports/model.py), for every output."""
+    return texts.render(
+        "report.note_rules", as_of=report.as_of.strftime("%d/%m/%Y"), kiosk=report.webchat_kiosk
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.reports import exports, model
@@ -50,8 +51,15 @@ def targets_for(services: Services, year: int) -> Targets | None:
 
 
 def build_report(
-    services: Services, period: Period, *, unit_id: int | None = None, now: int | None = None
+    services: Services,
+    period: Period,
+    *,
+    unit_id: int | None = None,
+    now: int | None = None,
+    as_of: date | None = None,
 ) -> model.Report:
+    """The report for `period`; its "as of" columns on `as_of` (default: the period's last day,
+    or today while the period runs)."""
     today = local_today(int(time.time()) if now is None else now, services.engine.tz)
     return model.build(
         services.db,
@@ -61,6 +69,8 @@ def build_report(
         today=today,
         targets=targets_for(services, period.year),
         unit_id=unit_id,
+        as_of=as_of,
+        webchat_kiosk=services.settings.webchat_kiosk,
     )
 
 

@@ -25,7 +25,7 @@ from bot.engine.texts import Texts
 from bot.reports import charts
 from bot.reports.columns import GROUP_COLUMNS, VILLAGE_COLUMNS, Column, display_name, fmt
 from bot.reports.model import Report, Row
-from bot.reports.sentences import gap_text, short_pct, summary_lines
+from bot.reports.sentences import gap_text, rules_note, short_pct, summary_lines
 
 FONT = "Times New Roman"
 TEXT_WIDTH = 16.5  # cm: A4 less the 3 cm and 1.5 cm margins
@@ -204,10 +204,7 @@ def docx(report: Report, texts: Texts) -> bytes:
     _heading(doc, texts.render("report.doc_h_summary"))
     for line in summary_lines(report, texts):
         _paragraph(doc, "- " + line, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space=3)
-    if report.total.core_done > report.total.registered or any(
-        r.core_done > r.registered for r in report.villages
-    ):
-        _paragraph(doc, texts.render("report.doc_erased_note"), italic=True, size=12)
+    _paragraph(doc, rules_note(report, texts), italic=True, size=12)
 
     rows = [(display_name(r, texts), r) for r in report.villages]
     if report.scope_unit is None:

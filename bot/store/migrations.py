@@ -378,6 +378,16 @@ def m009_zalo(db: Database) -> None:
 
 
 @migrations()
+def m010_report_history(db: Database) -> None:
+    # The report's "as of" columns for any past day: dated deltas of every learner's report row
+    # (by day, rolled up by month), ages from the birth year, the village a mentor serves, web
+    # chat learners apart (bot/store/report_history.py holds this frozen SQL).
+    from bot.store.report_history import m010
+
+    m010(db)
+
+
+@migrations()
 def m011_unanswered_questions(db: Database) -> None:
     # Questions search could not answer, normalised and counted, so content follows real needs.
     # No user id on purpose: erasing a person must not leave their words linked to them. Only

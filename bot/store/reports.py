@@ -7,10 +7,14 @@ by row: the cost grows with villages × groups × days, not with users or progre
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlite_utils import Database
+
+from bot.store.report_history import COLUMNS as HISTORY_COLUMNS
+from bot.store.report_history import HH_COLUMNS
 
 By = Literal["unit", "group"]
 _KEY = {"unit": "unit_id", "group": "grp"}
@@ -45,29 +49,75 @@ def totals(db: Database, by: By, unit_id: int | None = None) -> dict[Any, dict[s
 
 
 def events(
-    db: Database, by: By, start_month: str, end_month: str, unit_id: int | None = None
+    db: Database,
+    by: By,
+    start_month: str,
+    end_month: str,
+    unit_id: int | None = None,
+    *,
+    webchat_only: bool = False,
 ) -> dict[Any, dict[str, int]]:
-    """Joined, finished the core track and lessons passed in months [start, end) ("2026-01")."""
+    """Joined, finished the core track and lessons passed in months [start, end) ("2026-01");
+    `webchat_only`: of those, the web chat learners' (report_webchat_months)."""
     key = _KEY[by]
     where, params = _where(unit_id, "AND")
     sums = ", ".join(f"SUM({c})" for c in EVENT_COLUMNS)
+    table = "report_webchat_months" if webchat_only else "report_months"
     rows = db.execute(
-        f"SELECT {key}, {sums} FROM report_months WHERE month >= ? AND month < ?{where} "
-        f"GROUP BY {key}",
+        f"SELECT {key}, {sums} FROM {table} WHERE month >= ? AND month < ?{where} GROUP BY {key}",
         [start_month, end_month, *params],
     ).fetchall()
     return {r[0]: dict(zip(EVENT_COLUMNS, map(int, r[1:]), strict=True)) for r in rows}
 
 
-def active(db: Database, by: By, period: str, unit_id: int | None = None) -> dict[Any, int]:
-    """People who learned in the period ("2026-03", "2026-Q1" or "2026")."""
+def active(
+    db: Database, by: By, period: str, unit_id: int | None = None, *, webchat_only: bool = False
+) -> dict[Any, int]:
+    """People who learned in the period ("2026-03", "2026-Q1" or "2026"); `webchat_only`: of
+    those, the web chat learners."""
     key = _KEY[by]
     where, params = _where(unit_id, "AND")
+    table = "report_webchat_active" if webchat_only else "report_active"
     rows = db.execute(
-        f"SELECT {key}, SUM(active) FROM report_active WHERE period = ?{where} GROUP BY {key}",
+        f"SELECT {key}, SUM(active) FROM {table} WHERE period = ?{where} GROUP BY {key}",
         [period, *params],
     ).fetchall()
     return {r[0]: int(r[1]) for r in rows}
+
+
+def _sum_as_of(
+    db: Database, table: str, cols: Sequence[str], key: str, day: str, unit_id: int | None
+) -> list[tuple[Any, ...]]:
+    """Sums of dated deltas up to `day` (inclusive): whole months before, then its month's days."""
+    where, params = _where(unit_id, "AND")
+    sums = ", ".join(f"SUM({c})" for c in cols)
+    listed = ", ".join(cols)
+    sql = (
+        f"SELECT {key}, {sums} FROM ("
+        f"SELECT {key}, {listed} FROM report_{table}_months WHERE month < ?{where} "
+        f"UNION ALL SELECT {key}, {listed} FROM report_{table}_days "
+        f"WHERE day >= ? AND day <= ?{where}) GROUP BY {key}"
+    )
+    return db.execute(sql, [day[:7], *params, day[:7] + "-01", day, *params]).fetchall()
+
+
+def as_of(
+    db: Database, by: By, day: str, unit_id: int | None = None
+) -> dict[tuple[Any, int], dict[str, int]]:
+    """(village or group, web chat 0/1) -> the "as of" columns on `day` ("2026-09-30")."""
+    key = _KEY[by]
+    rows = _sum_as_of(db, "hist", HISTORY_COLUMNS, f"{key}, wc", day, unit_id)
+    return {
+        (r[0], int(r[1])): dict(zip(HISTORY_COLUMNS, map(int, r[2:]), strict=True)) for r in rows
+    }
+
+
+def households_as_of(
+    db: Database, day: str, unit_id: int | None = None
+) -> dict[int, dict[str, int]]:
+    """Households known, with a registered member, with a member done, as of `day`."""
+    rows = _sum_as_of(db, "hh", HH_COLUMNS, "unit_id", day, unit_id)
+    return {r[0]: dict(zip(HH_COLUMNS, map(int, r[1:]), strict=True)) for r in rows}
 
 
 def households(db: Database, unit_id: int | None = None) -> dict[int, dict[str, int]]:
@@ -121,6 +171,7 @@ class LearnerRow:
     last_active_at: int
     vneid2: bool
     epayment: bool
+    channel: str = ""  # telegram | zalo | webchat | assisted | console
 
 
 def learners(db: Database, unit_id: int | None = None) -> list[LearnerRow]:
@@ -129,7 +180,7 @@ def learners(db: Database, unit_id: int | None = None) -> list[LearnerRow]:
     rows = db.execute(
         "SELECT u.id, IFNULL(u.display_name, ''), rl.unit_id, IFNULL(v.name, ''), rl.grp, "
         "u.birth_year, rl.assisted, IFNULL(h.display_name, ''), rl.joined_at, rl.lessons_passed, "
-        "u.core_done_at, u.last_active_at, rl.n_vneid2, rl.n_epayment "
+        "u.core_done_at, u.last_active_at, rl.n_vneid2, rl.n_epayment, u.channel "
         "FROM report_learners rl JOIN users u ON u.id = rl.user_id "
         "LEFT JOIN units v ON v.id = rl.unit_id "
         "LEFT JOIN users h ON h.id = IFNULL(u.registered_by, "
@@ -155,6 +206,7 @@ def learners(db: Database, unit_id: int | None = None) -> list[LearnerRow]:
             r[11],
             bool(r[12]),
             bool(r[13]),
+            r[14],
         )
         for r in rows
     ]

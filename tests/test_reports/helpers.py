@@ -48,6 +48,8 @@ def learner(
     started: tuple[tuple[str, str], ...] = (),
     days: tuple[str, ...] = (),
     registered_by: int | None = None,
+    birth_year: int | None = 1975,
+    channel: str = "console",
 ) -> int:
     """A user written straight into the tables (as any writer might), with their history."""
     n = next(_ids)
@@ -55,9 +57,10 @@ def learner(
     created = ts(joined, 8)
     cursor = db.execute(
         "INSERT INTO users (channel, external_id, chat_id, display_name, unit_id, grp, role, "
-        "consent_at, onboarded_at, created_at, last_active_at, assisted, registered_by) "
-        "VALUES ('console', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "consent_at, onboarded_at, created_at, last_active_at, assisted, registered_by, "
+        "birth_year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
+            channel,
             f"r{n}",
             f"r{n}",
             name or f"Người học {n}",
@@ -70,6 +73,7 @@ def learner(
             created,
             int(assisted),
             registered_by,
+            birth_year,
         ],
     )
     user_id = int(cursor.lastrowid or 0)
@@ -365,8 +369,9 @@ def build_scenario(services: Services) -> Scenario:
         # E erases their data (as /xoadulieu does): only anonymous counts stay.
         progress.anonymize_for_user(db, ids["e"])
         users.erase(db, ids["e"])
-    # E joined, learned and finished the core track in Q4 2026, then erased their data.
-    erased = {village_id(db, "Thôn Đông"): {"joined": 1, "active": 1, "core_done": 1}}
+    # E joined, learned and finished the core track in Q4 2026, then erased their data: the
+    # period's flows keep them, the "as of" columns no longer count them.
+    erased = {village_id(db, "Thôn Đông"): {"joined": 1, "active": 1}}
     return Scenario(services, ids, erased, core)
 
 
@@ -378,7 +383,7 @@ def populate(services: Services, per_village: int = 60) -> None:
     with db.atomic():
         for index, village in enumerate(units.villages(db)):
             for n in range(per_village * (index + 2) // 3):
-                month = 7 + n % 6
+                month = 6 + n % 6  # June to November: all before the real today
                 joined = f"2026-{month:02d}-{1 + n % 27:02d}"
                 done = n % (index + 2) == 0
                 learner(

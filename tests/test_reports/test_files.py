@@ -42,7 +42,9 @@ def test_word_report_layout_and_numbers(scenario: Scenario) -> None:
     assert "Bình Minh, ngày 10 tháng 12 năm 2026" in header[1].text
     text = _text(document)
     assert "BÁO CÁO" in text and "quý IV năm 2026" in text
-    assert "Đã có 6 người đăng ký học" in text and "Có 4 người đạt kỹ năng số cơ bản" in text
+    # As of 10/12: E erased their data and no longer counts (one rule: see model.py).
+    assert "Đã có 6 người đăng ký học" in text and "Có 3 người đạt kỹ năng số cơ bản" in text
+    assert "tính đến hết ngày 10/12/2026" in text and "không còn được tính từ ngày xoá" in text
     assert "VI. NHỮNG CHỈ TIÊU CÒN THIẾU" in text and "còn thiếu" in text
     assert "Các thôn còn xa chỉ tiêu nhất: Thôn Bắc, Thôn Nam, Xóm Chợ" in text
     villages = document.tables[1]
@@ -190,3 +192,11 @@ def test_command_line_admin_and_report(tmp_path: Path) -> None:
     assert "CỘNG HÒA" in docx.Document(str(out)).tables[0].rows[0].cells[1].text
     bad = run("report", "--period", "2026-Q9", "--format", "csv", "--out", str(out))
     assert bad.returncode == 2 and "2026-Q1 (quý)" in bad.stderr
+    # The numbers as they stood on a past day; a wrong or future day is refused politely.
+    past = tmp_path / "ngay.docx"
+    made = run("report", "--as-of", "2026-02-10", "--format", "docx", "--out", str(past))
+    assert made.returncode == 0 and "quý I năm 2026" in made.stdout, made.stderr
+    assert "tính đến hết ngày 10/02/2026" in _text(docx.Document(str(past)))
+    for day in ("2026-02-30", "2999-01-01"):
+        wrong = run("report", "--as-of", day, "--format", "csv", "--out", str(past))
+        assert wrong.returncode == 2 and "2026-09-30 (năm-tháng-ngày)" in wrong.stderr

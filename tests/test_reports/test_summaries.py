@@ -103,6 +103,44 @@ def test_triggers_equal_the_backfill_of_an_upgrade(tmp_path: Path) -> None:
     old.close()
 
 
+HISTORY = (
+    "report_hist_days",
+    "report_hist_months",
+    "report_hh_days",
+    "report_hh_months",
+    "report_webchat_months",
+    "report_webchat_active",
+)
+
+
+def _history(db: Database) -> dict[str, list[tuple]]:
+    result = {}
+    for table in HISTORY:
+        rows = db.execute(f"SELECT * FROM {table}").fetchall()
+        keys = 4 if "hist" in table else (2 if "hh" in table else 3)
+        result[table] = sorted(r for r in rows if any(v != 0 for v in r[keys:]))
+    return result
+
+
+def test_history_triggers_equal_the_backfill_of_an_upgrade(tmp_path: Path) -> None:
+    """m010 dates the facts already there as the triggers date them on a live database."""
+    live = open_db(tmp_path / "live.sqlite")
+    _fill(live)
+    with live.atomic():
+        h.learner(live, "Thôn Tây", channel="webchat", passed=(("vneid-01", "2026-10-04"),))
+    old = open_db(tmp_path / "old.sqlite", migrate=False)
+    migrations.apply(old, stop_before="m010_report_history")
+    _fill(old)
+    with old.atomic():
+        h.learner(old, "Thôn Tây", channel="webchat", passed=(("vneid-01", "2026-10-04"),))
+    migrations.apply(old)
+    live_rows, old_rows = _history(live), _history(old)
+    for table in HISTORY:
+        assert live_rows[table] and live_rows[table] == old_rows[table], table
+    live.close()
+    old.close()
+
+
 def _totals(db: Database, unit: int) -> tuple:
     return db.execute(
         "SELECT SUM(registered), SUM(core_done), SUM(core_erased), SUM(n_vneid2), SUM(mentored) "
