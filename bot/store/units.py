@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.collation import vi_key
 from lessons.text import fold
 
 
@@ -51,10 +52,9 @@ def ensure_commune(db: Database, name: str, now: int) -> Unit:
 
 
 def villages(db: Database) -> list[Unit]:
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM units WHERE kind = 'village' ORDER BY name_folded"
-    ).fetchall()
-    return [Unit(*r) for r in rows]
+    """Every village in Vietnamese alphabetical order (bot.collation), as every table shows them."""
+    rows = db.execute(f"SELECT {_COLUMNS} FROM units WHERE kind = 'village'").fetchall()
+    return sorted((Unit(*r) for r in rows), key=lambda u: vi_key(u.name))
 
 
 def get(db: Database, unit_id: int) -> Unit | None:
