@@ -21,6 +21,8 @@ SAMPLE: dict[str, Any] = {
     "min_year": 1900,
     "max_year": 2026,
     "village": "Thôn Đông",
+    "don_vi": "xóm",
+    "Don_vi": "Xóm",
     "birth_year": 1958,
     "group": "Người cao tuổi",
     "numbered": True,

@@ -126,5 +126,5 @@ def report_file(services: Services, report: model.Report, fmt: str) -> File:
         from bot.reports import word  # python-docx loads only when a report is asked for
 
         name = f"bao-cao-{slug(report.scope_name)}-{report.period.key}.docx"
-        return File(name, CONTENT_TYPES["docx"], word.docx(report, services.texts))
+        return File(name, CONTENT_TYPES["docx"], word.for_services(services, report))
     return table_file(services, report, fmt)
