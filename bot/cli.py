@@ -71,13 +71,13 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 def cmd_import_units(args: argparse.Namespace) -> int:
     from bot.engine.texts import Texts
     from bot.store.db import open_db
-    from bot.units import commune_name, import_file
+    from bot.units import commune_name, import_file, learner_groups
 
     settings = _settings(args)
     db = open_db(settings.database_path)
     texts = Texts(settings.content_dir / "messages")
     name = commune_name(db, settings.content_dir, settings.commune_name)
-    result = import_file(db, Path(args.file), texts, name)
+    result = import_file(db, Path(args.file), texts, name, learner_groups(settings.content_dir))
     for line in result.messages:
         print(line, file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1

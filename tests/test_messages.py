@@ -23,6 +23,8 @@ SAMPLE: dict[str, Any] = {
     "village": "Thôn Đông",
     "don_vi": "xóm",
     "Don_vi": "Xóm",
+    "old": "Xóm Nà Lay",
+    "new": "Xóm Nà Lay Mới",
     "file": "dan-tien-2026.yaml",
     "problem": "targets.core_skills: a percent above 0 and at most 100",
     "birth_year": 1958,
