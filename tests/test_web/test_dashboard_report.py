@@ -175,3 +175,22 @@ async def test_another_commune_s_broken_targets_file_keeps_ours(aiohttp_client, 
     dong = h.village_id(services.db, "Thôn Đông")
     page = await (await village.get(f"/dashboard/village/{dong}{Q4}")).text()
     assert "dan-tien-2026.yaml" not in page and "Chỉ tiêu theo:" in page
+
+
+async def test_the_dashboard_speaks_of_xom_in_dan_tien(aiohttp_client, tmp_path: Path):
+    from tests.test_reports.test_word import dan_tien
+
+    services = dan_tien(tmp_path)
+    try:
+        h.official(services.db, "canbo.xa", "admin")
+        client = await _client(aiohttp_client, services, "canbo.xa")
+        html = await (await client.get("/dashboard" + Q4)).text()
+        assert "Kết quả theo xóm" in html and "Kết quả theo thôn" not in html
+        assert h.tables(html)["village-key"][0][0] == "Xóm"
+        names = [row[0] for row in h.tables(html)["village-key"][1:-1]]
+        assert names.index("Xóm Dạo") < names.index("Xóm Đặng") < names.index("Xóm Eo Gió")
+        assert names[-1] == "Xóm Vũ Hà"
+        csv_file = await client.get("/dashboard/export/table.csv" + Q4)
+        assert (await csv_file.read()).decode("utf-8-sig").startswith("Xóm,")
+    finally:
+        services.db.close()
