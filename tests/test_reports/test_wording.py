@@ -86,7 +86,7 @@ def test_another_commune_s_broken_file_is_skipped_and_listed(tmp_path: Path) -> 
 )
 def test_this_commune_s_broken_file_is_an_error(tmp_path: Path, body: str) -> None:
     directory = _targets(tmp_path, "dan-tien-2026.yaml", body)
-    with pytest.raises(TargetsError, match="dan-tien-2026.yaml"):
+    with pytest.raises(TargetsError, match=r"dan-tien-2026\.yaml"):
         pick(directory, "Xã Dân Tiến", 2026)
     # Other communes are not affected.
     other = pick(directory, "Xã Hòa Lạc", 2026)
