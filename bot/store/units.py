@@ -95,6 +95,13 @@ def name_taken(db: Database, commune_id: int, name: str, unit_id: int | None) ->
     return found is not None and found[0] != unit_id
 
 
+def mark_demo(db: Database, unit_ids: list[int]) -> None:
+    """Mark villages as the demo's (a database older than m018 has no such mark)."""
+    if "demo" in db["units"].columns_dict:
+        for unit_id in unit_ids:
+            db.execute("UPDATE units SET demo = 1 WHERE id = ?", [unit_id])
+
+
 def upsert_villages(
     db: Database, commune_id: int, rows: list[VillageRow], now: int, *, demo: bool = False
 ) -> dict[str, Any]:
@@ -111,44 +118,39 @@ def upsert_villages(
                 db.execute(
                     "UPDATE units SET name = ?, name_folded = ?, "
                     "adult_population = COALESCE(?, adult_population), "
-                    "households = COALESCE(?, households), code = COALESCE(?, code), "
-                    "demo = CASE WHEN ? THEN demo ELSE 0 END, updated_at = ? WHERE id = ?",
-                    [
-                        row.name,
-                        fold(row.name),
-                        row.adult_population,
-                        row.households,
-                        row.code,
-                        int(demo),
-                        now,
-                        unit_id,
-                    ],
+                    "households = COALESCE(?, households), updated_at = ? WHERE id = ?",
+                    [row.name, fold(row.name), row.adult_population, row.households, now, unit_id],
                 )
+                if row.code is not None:
+                    db.execute("UPDATE units SET code = ? WHERE id = ?", [row.code, unit_id])
+                if not demo:  # a demo village in the real list becomes real
+                    db.execute("UPDATE units SET demo = 0 WHERE id = ? AND demo = 1", [unit_id])
                 counts["updated"] += 1
                 if old_name != row.name and fold(old_name) != fold(row.name):
                     counts["renamed"].append((old_name, row.name))
             else:
                 cursor = db.execute(
                     "INSERT INTO units (parent_id, kind, name, name_folded, adult_population, "
-                    "households, code, demo, created_at, updated_at) "
-                    "VALUES (?, 'village', ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "households, created_at, updated_at) VALUES (?, 'village', ?, ?, ?, ?, ?, ?)",
                     [
                         commune_id,
                         row.name,
                         fold(row.name),
                         row.adult_population,
                         row.households,
-                        row.code,
-                        int(demo),
                         now,
                         now,
                     ],
                 )
                 unit_id = int(cursor.lastrowid or 0)
+                if row.code is not None:
+                    db.execute("UPDATE units SET code = ? WHERE id = ?", [row.code, unit_id])
                 counts["added"] += 1
             counts["ids"].append(unit_id)
             for group, population in row.groups.items():
                 set_group_population(db, unit_id, group, population, now)
+        if demo:
+            mark_demo(db, counts["ids"])
     return counts
 
 
@@ -172,11 +174,8 @@ def group_populations(db: Database, unit_id: int | None = None) -> dict[int, dic
 
 
 def demo_villages(db: Database) -> list[Unit]:
-    return [
-        u
-        for u in villages(db)
-        if db.execute("SELECT demo FROM units WHERE id = ?", [u.id]).fetchone()[0]
-    ]
+    ids = {r[0] for r in db.execute("SELECT id FROM units WHERE demo = 1").fetchall()}
+    return [u for u in villages(db) if u.id in ids]
 
 
 def registered_in(db: Database, unit_id: int) -> int:
