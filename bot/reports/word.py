@@ -510,7 +510,9 @@ def for_services(services: Services, report: Report) -> bytes:
     texts = report_texts(services, report.targets)
     unit_id = report.scope_unit.id if report.scope_unit else None
     sections = report_sections.get(services.db, report.period.key, unit_id)
-    signer = sections.signer or services.settings.report_signer_name or ""
+    # The REPORT_SIGNER_NAME setting is the commune's signer; a village's head writes their own.
+    default = services.settings.report_signer_name if unit_id is None else None
+    signer = sections.signer or default or ""
     lines, heading = official.lines_for(services, report, texts)
     return docx(
         report,

@@ -74,7 +74,8 @@ def _sections_view(
 ) -> web.Response:
     services = request.app[SERVICES]
     unit = units.get(services.db, unit_id) if unit_id is not None else None
-    signer = sections.signer or services.settings.report_signer_name or ""
+    default = services.settings.report_signer_name if unit_id is None else None
+    signer = sections.signer or default or ""
     return render(
         request,
         "dashboard/report_form.html",

@@ -209,3 +209,4 @@ def test_a_village_report_is_the_village_s_own(services: Services) -> None:
     assert "Ủy ban nhân dân xã Dân Tiến báo cáo" not in text
     sign = document.tables[-1].rows[0].cells[1].text
     assert "TRƯỞNG XÓM" in sign and "CHỦ TỊCH" not in sign
+    assert SIGNER not in sign  # the commune's signer (the setting) does not sign for a village
