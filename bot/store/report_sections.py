@@ -36,8 +36,15 @@ def get(db: Database, period: str, unit_id: int | None) -> Sections:
     ).fetchone()
     if row is None:
         return Sections()
-    day = date.fromisoformat(row[5]) if row[5] else None
-    return Sections(*row[:5], report_date=day)
+    achieved, difficulties, proposals, next_tasks, signer, day = row
+    return Sections(
+        achieved,
+        difficulties,
+        proposals,
+        next_tasks,
+        signer,
+        date.fromisoformat(day) if day else None,
+    )
 
 
 def save(
