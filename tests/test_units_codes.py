@@ -111,3 +111,47 @@ def test_demo_villages_give_way_to_real_ones(seeded_db, texts, tmp_path) -> None
     assert any('Chưa xoá "Thôn Đông"' in m and "1 người" in m for m in result.messages)
     assert any('Đã xoá "Xóm Chợ"' in m for m in result.messages)
     assert [v.name for v in units.demo_villages(seeded_db)] == ["Thôn Đông"]
+
+
+def test_official_vneid_figures_by_import(fresh_db, texts, tmp_path) -> None:
+    import subprocess
+    import sys
+    from datetime import date
+
+    from bot.official_import import import_figures
+    from bot.store import official_figures
+
+    _import(fresh_db, texts, tmp_path, "ma,ten_xom\nNL,Xóm Nà Lay\nDC,Xóm Đồng Cậy\n")
+    ids = {v.name: v.id for v in units.villages(fresh_db)}
+    path = tmp_path / "vneid.csv"
+    path.write_text("Mã,Tên xóm,Số VNeID mức 2\nNL,,210\n,xom dong cay,1.050\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ten_xom,so_vneid_muc_2\nXóm Không Có,3\nXóm Nà Lay,ba\n", encoding="utf-8")
+    refused = import_figures(fresh_db, bad, texts, date(2026, 9, 30), "Công an xã")
+    assert not refused.ok
+    assert any("Dòng 2" in m and "Xóm Không Có" in m for m in refused.messages)
+    assert any("Dòng 3" in m for m in refused.messages)
+    assert official_figures.latest(fresh_db, "vneid2", "9999-12-31") == {}
+    result = import_figures(fresh_db, path, texts, date(2026, 9, 30), "Công an xã")
+    assert result.ok, result.messages
+    assert "2 nơi" in result.messages[0] and "30/09/2026" in result.messages[0]
+    standing = official_figures.latest(fresh_db, "vneid2", "2026-12-31")
+    assert {k: (f.value, f.as_of, f.source) for k, f in standing.items()} == {
+        ids["Xóm Nà Lay"]: (210, "2026-09-30", "Công an xã"),
+        ids["Xóm Đồng Cậy"]: (1050, "2026-09-30", "Công an xã"),
+    }
+    assert official_figures.latest(fresh_db, "vneid2", "2026-09-29") == {}
+    db_path = tmp_path / "cli.sqlite"
+    run = [sys.executable, "-m", "bot.cli", "import"]
+    subprocess.run(
+        [*run, "units", str(tmp_path / "xom.csv"), "--db", str(db_path)], check=True, cwd=Path.cwd()
+    )
+    done = subprocess.run(
+        [*run, "vneid", str(path), "--date", "2026-09-30", "--source", "Công an xã"]
+        + ["--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Đã nhập số liệu VNeID chính thức của 2 nơi" in done.stdout

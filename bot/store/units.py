@@ -190,3 +190,9 @@ def remove_unused(db: Database, unit_id: int) -> bool:
     except sqlite3.IntegrityError:
         return False
     return True
+
+
+def codes(db: Database) -> dict[int, str | None]:
+    """Each village's code from the commune's list (None when it has none)."""
+    rows = db.execute("SELECT id, code FROM units WHERE kind = 'village'").fetchall()
+    return {int(r[0]): r[1] for r in rows}
