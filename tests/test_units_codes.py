@@ -146,12 +146,31 @@ def test_official_vneid_figures_by_import(fresh_db, texts, tmp_path) -> None:
     subprocess.run(
         [*run, "units", str(tmp_path / "xom.csv"), "--db", str(db_path)], check=True, cwd=Path.cwd()
     )
+    vneid = ["vneid", str(path), "--date", "2026-09-30", "--source", "Công an xã"]
     done = subprocess.run(
-        [*run, "vneid", str(path), "--date", "2026-09-30", "--source", "Công an xã"]
-        + ["--db", str(db_path)],
+        [*run, *vneid, "--db", str(db_path)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "Đã nhập số liệu VNeID chính thức của 2 nơi" in done.stdout
+
+
+def test_an_older_trial_database_knows_its_demo_villages(tmp_path) -> None:
+    from bot.store import migrations
+    from bot.store.db import open_db
+    from bot.units import seed_demo
+
+    db = open_db(tmp_path / "old.sqlite", migrate=False)
+    migrations.migrations.apply(db, stop_before="m018_units_codes")
+    seed_demo(db, CONTENT, "Xã Bình Minh")  # as the assistant did before the demo mark
+    db.execute("UPDATE units SET adult_population = 900 WHERE name = 'Thôn Nam'")  # edited: real
+    migrations.migrations.apply(db)
+    assert [v.name for v in units.demo_villages(db)] == [
+        "Thôn Bắc",
+        "Thôn Đông",
+        "Thôn Tây",
+        "Xóm Chợ",
+    ]
+    db.close()

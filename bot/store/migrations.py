@@ -433,6 +433,13 @@ def m018_units_codes(db: Database) -> None:
             entered_at INTEGER NOT NULL,
             entered_by TEXT
         );
-        CREATE INDEX official_figures_unit ON official_figures(unit_id, measure, as_of)
+        CREATE INDEX official_figures_unit ON official_figures(unit_id, measure, as_of);
+
+        UPDATE units SET demo = 1 WHERE kind = 'village'
+            AND (name, adult_population, households) IN (VALUES
+                ('Thôn Đông', 820, 290), ('Thôn Tây', 640, 225), ('Thôn Nam', 710, 248),
+                ('Thôn Bắc', 555, 196), ('Xóm Chợ', 430, 160))
         """,
     )
+    # (The last statement marks the villages an older trial database was seeded with from
+    # content/vi/demo_units.yaml, recognised by their exact names and figures.)
