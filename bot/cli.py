@@ -68,16 +68,37 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return check_command(content_dir)
 
 
+def cmd_import_vneid(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from bot.engine.texts import Texts
+    from bot.official_import import import_figures
+    from bot.store.db import open_db
+
+    settings = _settings(args)
+    texts = Texts(settings.content_dir / "messages")
+    try:
+        as_of = date.fromisoformat(args.date)
+    except ValueError:
+        print(texts.render("cli.official_bad_date"), file=sys.stderr)
+        return 1
+    db = open_db(settings.database_path)
+    result = import_figures(db, Path(args.file), texts, as_of, args.source)
+    for line in result.messages:
+        print(line, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
 def cmd_import_units(args: argparse.Namespace) -> int:
     from bot.engine.texts import Texts
     from bot.store.db import open_db
-    from bot.units import commune_name, import_file
+    from bot.units import commune_name, import_file, learner_groups
 
     settings = _settings(args)
     db = open_db(settings.database_path)
     texts = Texts(settings.content_dir / "messages")
     name = commune_name(db, settings.content_dir, settings.commune_name)
-    result = import_file(db, Path(args.file), texts, name)
+    result = import_file(db, Path(args.file), texts, name, learner_groups(settings.content_dir))
     for line in result.messages:
         print(line, file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
@@ -125,6 +146,12 @@ def parser() -> argparse.ArgumentParser:
     imp_units.add_argument("file", help="FILE.csv or FILE.xlsx")
     imp_units.add_argument("--db", help="SQLite database path")
     imp_units.set_defaults(func=cmd_import_units)
+    imp_vneid = imp_sub.add_parser("vneid", help="official VNeID level-2 figures per village")
+    imp_vneid.add_argument("file", help="FILE.csv or FILE.xlsx: ma or ten_thon, so_vneid_muc_2")
+    imp_vneid.add_argument("--date", required=True, help="the date the figures stand at")
+    imp_vneid.add_argument("--source", required=True, help='where they come from: "Công an xã"')
+    imp_vneid.add_argument("--db", help="SQLite database path")
+    imp_vneid.set_defaults(func=cmd_import_vneid)
     from bot.broadcast_cli import add_parser as add_broadcast_parser
 
     add_broadcast_parser(sub)

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     commune_name: str | None = None
     # Seed a demo commune and villages into an empty database (a local trial).
     demo_seed: bool = True
+    # The commune's word for its villages in reports: thôn, xóm, ấp, khu, tổ dân phố, bản …
+    # Empty: the targets file's `unit_word`, else the word the imported village names start with.
+    unit_word: str | None = None
+    # Who signs the Word report (the Chủ tịch's name) until the dashboard's report form says.
+    report_signer_name: str | None = None
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base: str = "https://api.telegram.org"

@@ -1,4 +1,11 @@
-"""The commune's villages: import from CSV/Excel with every bad row named, and the demo seed."""
+"""The commune's villages: import from CSV/Excel with every bad row named, and the demo seed.
+
+A village is matched by its code (`ma`), so a rename is not a new village; without a code, by
+its name without diacritics. A blank cell keeps the known figure; a population of 0 is imported
+but warned about (the report cannot give that village a percentage). Optional columns give the
+population of a learner group (`so_can_bo`, `so_hoc_sinh` … or the group's name), for "% of the
+group reached". Importing real villages removes the demo ones nobody is registered in.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +26,27 @@ from lessons.text import fold
 
 MAX_ROWS = 5000
 MAX_NAME_LEN = 80
+MAX_CODE_LEN = 20
 # Column names accepted in the header row (compared without diacritics, spaces as "_").
 COLUMNS = {
-    "name": ("ten_thon", "thon", "ten", "name", "village"),
+    "name": (
+        "ten_thon",
+        "thon",
+        "ten",
+        "name",
+        "village",
+        "ten_xom",
+        "xom",
+        "ten_ap",
+        "ap",
+        "ten_khu",
+        "khu",
+        "ten_to_dan_pho",
+        "to_dan_pho",
+        "ten_ban",
+        "ban",
+    ),
+    "code": ("ma", "ma_thon", "ma_xom", "ma_ap", "ma_khu", "ma_to_dan_pho", "code"),
     "adult_population": (
         "so_nguoi_truong_thanh",
         "nguoi_truong_thanh",
@@ -40,6 +65,16 @@ class FileProblem(Exception):
 class ImportResult:
     ok: bool
     messages: list[str]
+
+
+def _group_headers(groups: dict[str, str]) -> dict[str, str]:
+    """Header → group id: `so_<id>`, `<id>`, `so_<name>` or the group's name (no diacritics)."""
+    found: dict[str, str] = {}
+    for gid, name in groups.items():
+        named = _header_key(name).replace(",", "")
+        for header in (f"so_{gid}", gid, f"so_{named}", named, f"dan_so_{gid}"):
+            found.setdefault(header, gid)
+    return found
 
 
 def _header_key(cell: Any) -> str:
@@ -71,8 +106,10 @@ def _count(value: Any) -> int | None:
     return int(text)
 
 
-def parse(rows: list[list[Any]], texts: Texts) -> tuple[list[units.VillageRow], list[str]]:
-    """Validate every row first; return the villages and the errors, row by row.
+def parse(
+    rows: list[list[Any]], texts: Texts, groups: dict[str, str] | None = None
+) -> tuple[list[units.VillageRow], list[str], list[str]]:
+    """Validate every row first; return the villages, the errors and the warnings, row by row.
 
     Raises FileProblem when the file as a whole is unusable.
     """
@@ -87,6 +124,10 @@ def parse(rows: list[list[Any]], texts: Texts) -> tuple[list[units.VillageRow], 
             raise FileProblem(texts.render("cli.import_missing_column", column=names[0]))
         if found is not None:
             index[field] = found
+    by_header = _group_headers(groups or {})
+    group_index = {
+        by_header[h]: i for i, h in enumerate(header) if h in by_header and i not in index.values()
+    }
     body = rows[1:]
     if not body:
         raise FileProblem(texts.render("cli.import_no_rows"))
@@ -94,7 +135,9 @@ def parse(rows: list[list[Any]], texts: Texts) -> tuple[list[units.VillageRow], 
         raise FileProblem(texts.render("cli.import_too_many", count=len(body), limit=MAX_ROWS))
     villages: list[units.VillageRow] = []
     errors: list[str] = []
+    warnings: list[str] = []
     seen: dict[str, int] = {}
+    codes: dict[str, int] = {}
 
     def cell(row: list[Any], field: str) -> Any:
         i = index.get(field)
@@ -109,6 +152,15 @@ def parse(rows: list[list[Any]], texts: Texts) -> tuple[list[units.VillageRow], 
             problems.append(texts.render("cli.err_name_too_long", limit=MAX_NAME_LEN))
         elif fold(name) in seen:
             problems.append(texts.render("cli.err_duplicate", name=name, other=seen[fold(name)]))
+        code = " ".join(str(cell(row, "code") or "").split()) or None
+        if isinstance(cell(row, "code"), float) and float(cell(row, "code")).is_integer():
+            code = str(int(cell(row, "code")))  # Excel writes 7 as 7.0
+        if code is not None and len(code) > MAX_CODE_LEN:
+            problems.append(texts.render("cli.err_code_too_long", limit=MAX_CODE_LEN))
+        elif code is not None and code.lower() in codes:
+            problems.append(
+                texts.render("cli.err_duplicate_code", code=code, other=codes[code.lower()])
+            )
         counts: dict[str, int | None] = {}
         for field in ("adult_population", "households"):
             try:
@@ -119,6 +171,16 @@ def parse(rows: list[list[Any]], texts: Texts) -> tuple[list[units.VillageRow], 
                         "cli.err_not_number", column=COLUMNS[field][0], value=cell(row, field)
                     )
                 )
+        group_counts: dict[str, int] = {}
+        for gid, i in group_index.items():
+            value = row[i] if i < len(row) else None
+            try:
+                count = _count(value)
+            except ValueError:
+                problems.append(texts.render("cli.err_not_number", column=header[i], value=value))
+                continue
+            if count is not None:
+                group_counts[gid] = count
         adults, households = counts.get("adult_population"), counts.get("households")
         if adults is not None and households is not None and households > adults:
             problems.append(texts.render("cli.err_households_gt_adults"))
@@ -127,13 +189,31 @@ def parse(rows: list[list[Any]], texts: Texts) -> tuple[list[units.VillageRow], 
                 texts.render("cli.import_row_error", row=number, message=p) for p in problems
             )
             continue
+        if adults == 0:
+            warnings.append(
+                texts.render(
+                    "cli.import_row_error",
+                    row=number,
+                    message=texts.render("cli.warn_zero_adults", name=name),
+                )
+            )
         seen[fold(name)] = number
-        villages.append(units.VillageRow(name, adults, households))
-    return villages, errors
+        if code is not None:
+            codes[code.lower()] = number
+        villages.append(units.VillageRow(name, adults, households, code, group_counts))
+    return villages, errors, warnings
 
 
-def import_file(db: Database, path: Path, texts: Texts, commune_name: str) -> ImportResult:
-    """All rows or none: any bad row stops the import and every bad row is reported."""
+def import_file(
+    db: Database,
+    path: Path,
+    texts: Texts,
+    commune_name: str,
+    groups: dict[str, str] | None = None,
+) -> ImportResult:
+    """All rows or none: any bad row stops the import and every bad row is reported.
+
+    `groups` (learner group id → name) names the optional group population columns."""
     try:
         rows = read_rows(path)
     except ValueError:
@@ -141,17 +221,64 @@ def import_file(db: Database, path: Path, texts: Texts, commune_name: str) -> Im
     except (OSError, UnicodeDecodeError, csv.Error, KeyError) as exc:
         return ImportResult(False, [texts.render("cli.import_unreadable", reason=str(exc))])
     try:
-        villages, errors = parse(rows, texts)
+        villages, errors, warnings = parse(rows, texts, groups)
     except FileProblem as problem:
         return ImportResult(False, [str(problem)])
+    existing = units.commune(db)
+    if existing is not None:
+        errors += _rename_clashes(db, existing.id, villages, texts)
     if errors:
         return ImportResult(False, [texts.render("cli.import_failed", count=len(errors)), *errors])
+    notes: list[str] = []
     with db.atomic():
         commune = units.ensure_commune(db, commune_name, now_ts())
         counts = units.upsert_villages(db, commune.id, villages, now_ts())
-    return ImportResult(
-        True, [texts.render("cli.import_done", total=len(villages), xa=commune.name, **counts)]
+        for old, new in counts["renamed"]:
+            notes.append(texts.render("cli.import_renamed", old=old, new=new))
+        for demo in units.demo_villages(db):
+            if demo.id in counts["ids"]:
+                continue
+            people = units.registered_in(db, demo.id)
+            if people == 0 and units.remove_unused(db, demo.id):
+                notes.append(texts.render("cli.import_demo_removed", name=demo.name))
+            else:
+                notes.append(texts.render("cli.import_demo_kept", name=demo.name, count=people))
+    done = texts.render(
+        "cli.import_done",
+        total=len(villages),
+        xa=commune.name,
+        added=counts["added"],
+        updated=counts["updated"],
     )
+    return ImportResult(True, [done, *warnings, *notes])
+
+
+def _rename_clashes(
+    db: Database, commune_id: int, villages: list[units.VillageRow], texts: Texts
+) -> list[str]:
+    """A rename (same code, new name) onto the name of another known village is refused."""
+    problems = []
+    for number, row in enumerate(villages, start=2):
+        if not row.code:
+            continue
+        found = db.execute(
+            "SELECT id FROM units WHERE parent_id = ? AND code = ?", [commune_id, row.code]
+        ).fetchone()
+        target = found[0] if found else None
+        clash = units.name_taken(db, commune_id, row.name, target)
+        if clash and (target is not None or _coded_elsewhere(db, commune_id, row)):
+            message = texts.render("cli.err_name_taken", name=row.name, code=row.code)
+            problems.append(texts.render("cli.import_row_error", row=number, message=message))
+    return problems
+
+
+def _coded_elsewhere(db: Database, commune_id: int, row: units.VillageRow) -> bool:
+    """The name belongs to a village that already has another code."""
+    found = db.execute(
+        "SELECT code FROM units WHERE parent_id = ? AND name_folded = ?",
+        [commune_id, fold(row.name)],
+    ).fetchone()
+    return found is not None and found[0] is not None and found[0] != row.code
 
 
 def _demo(content_dir: Path) -> dict[str, Any]:
@@ -159,6 +286,12 @@ def _demo(content_dir: Path) -> dict[str, Any]:
         (content_dir / "demo_units.yaml").read_text(encoding="utf-8")
     )
     return data
+
+
+def learner_groups(content_dir: Path) -> dict[str, str]:
+    """Learner group id → name, from content/vi/curriculum.yaml (for the population columns)."""
+    data = yaml.safe_load((content_dir / "curriculum.yaml").read_text(encoding="utf-8")) or {}
+    return {str(g["id"]): str(g["name"]) for g in data.get("groups") or []}
 
 
 def commune_name(db: Database, content_dir: Path, configured: str | None) -> str:
@@ -180,5 +313,5 @@ def seed_demo(db: Database, content_dir: Path, commune_name: str) -> int:
     ]
     with db.atomic():
         commune = units.ensure_commune(db, commune_name, now_ts())
-        units.upsert_villages(db, commune.id, rows, now_ts())
+        units.upsert_villages(db, commune.id, rows, now_ts(), demo=True)
     return len(rows)

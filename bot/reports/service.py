@@ -13,6 +13,7 @@ from bot.reports.columns import group_table as group_rows
 from bot.reports.columns import learner_columns, learner_table, line_table, village_table
 from bot.reports.periods import Period, local_today
 from bot.reports.targets import Targets, TargetsError, pick
+from bot.reports.wording import report_texts
 from bot.store import reports as queries
 from bot.store import units
 from lessons.text import fold
@@ -79,7 +80,7 @@ def slug(text: str) -> str:
 
 
 def _titles(services: Services, report: model.Report) -> dict[str, str]:
-    texts = services.texts
+    texts = report_texts(services, report.targets)  # reports-docs: the commune's unit word
     values = {
         "scope": report.scope_name,
         "period": report.period.label(texts),
@@ -93,7 +94,7 @@ def _titles(services: Services, report: model.Report) -> dict[str, str]:
 
 def table_file(services: Services, report: model.Report, fmt: str) -> File:
     """The village table (with groups, topics and domains as more sheets in Excel)."""
-    texts = services.texts
+    texts = report_texts(services, report.targets)  # reports-docs: the commune's unit word
     header, rows = village_table(report, texts)
     base = f"ket-qua-{slug(report.scope_name)}-{report.period.key}"
     if fmt == "csv":
@@ -136,5 +137,5 @@ def report_file(services: Services, report: model.Report, fmt: str) -> File:
         from bot.reports import word  # python-docx loads only when a report is asked for
 
         name = f"bao-cao-{slug(report.scope_name)}-{report.period.key}.docx"
-        return File(name, CONTENT_TYPES["docx"], word.docx(report, services.texts))
+        return File(name, CONTENT_TYPES["docx"], word.for_services(services, report))
     return table_file(services, report, fmt)

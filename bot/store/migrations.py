@@ -447,3 +447,71 @@ def m015_access(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations()
+def m017_report_sections(db: Database) -> None:
+    # What the commune writes in its report (results, difficulties, proposals, next quarter's
+    # tasks), the signer and the report's date: one row per period and scope (unit_id 0 is the
+    # whole commune), edited in the dashboard before the Word file is made.
+    _run(
+        db,
+        """
+        CREATE TABLE report_sections (
+            period TEXT NOT NULL,
+            unit_id INTEGER NOT NULL DEFAULT 0,
+            achieved TEXT NOT NULL DEFAULT '',
+            difficulties TEXT NOT NULL DEFAULT '',
+            proposals TEXT NOT NULL DEFAULT '',
+            next_tasks TEXT NOT NULL DEFAULT '',
+            signer TEXT NOT NULL DEFAULT '',
+            report_date TEXT,
+            updated_at INTEGER NOT NULL,
+            updated_by TEXT,
+            PRIMARY KEY (period, unit_id)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+@migrations()
+def m018_units_codes(db: Database) -> None:
+    # Villages keep a stable code from the commune's list (a rename is not a new village); demo
+    # villages are marked so real ones replace them; populations per learner group; and the
+    # official figures the commune receives (Công an xã, the national platform), dated and sourced.
+    _run(
+        db,
+        """
+        ALTER TABLE units ADD COLUMN code TEXT;
+        ALTER TABLE units ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+        CREATE UNIQUE INDEX units_parent_code ON units(IFNULL(parent_id, 0), code)
+            WHERE code IS NOT NULL;
+
+        CREATE TABLE unit_group_populations (
+            unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+            grp TEXT NOT NULL,
+            population INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (unit_id, grp)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE official_figures (
+            id INTEGER PRIMARY KEY,
+            unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+            measure TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            as_of TEXT NOT NULL,
+            source TEXT NOT NULL,
+            entered_at INTEGER NOT NULL,
+            entered_by TEXT
+        );
+        CREATE INDEX official_figures_unit ON official_figures(unit_id, measure, as_of);
+
+        UPDATE units SET demo = 1 WHERE kind = 'village'
+            AND (name, adult_population, households) IN (VALUES
+                ('Thôn Đông', 820, 290), ('Thôn Tây', 640, 225), ('Thôn Nam', 710, 248),
+                ('Thôn Bắc', 555, 196), ('Xóm Chợ', 430, 160))
+        """,
+    )
+    # (The last statement marks the villages an older trial database was seeded with from
+    # content/vi/demo_units.yaml, recognised by their exact names and figures.)

@@ -13,19 +13,34 @@ from datetime import datetime
 
 from aiohttp import web
 
-from bot.reports import charts
-from bot.reports.columns import group_table, line_table, village_table
+from bot.reports import charts, official
+from bot.reports.columns import VILLAGE_COLUMNS, Value, group_table, line_table, village_table
 from bot.reports.model import Report
 from bot.reports.periods import Period, choices, local_today, parse, quarter_of
-from bot.reports.service import FORMATS, build_report, learners_file, report_file
+from bot.reports.service import FORMATS, build_report, commune_name, learners_file, report_file
+from bot.reports.targets import belongs_to, problems
+from bot.reports.wording import report_texts
 from bot.store import audit, units
 from bot.store import reports as queries
-from bot.web import dashboard_admin, dashboard_auth, dashboard_questions
+from bot.web import dashboard_admin, dashboard_auth, dashboard_questions, dashboard_report
 from bot.web.dashboard_auth import PATH, Auth, forbidden, login_required
 from bot.web.dashboard_ui import download, redirect, render
 from bot.web.keys import SERVICES
 
 LEARNERS_SHOWN = 200
+# The village table's columns an official reads first (on a phone, each village's card); the
+# full table is one click away.
+KEY_COLUMNS = (
+    "village",
+    "adults",
+    "registered",
+    "registered_pct",
+    "core_done",
+    "core_pct",
+    "core_of_target",
+    "joined",
+    "active",
+)
 
 
 def setup(app: web.Application) -> None:
@@ -35,6 +50,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get(f"{PATH}/export/{{kind}}.{{fmt}}", login_required(export))
     dashboard_admin.setup(app)
     dashboard_questions.setup(app)
+    dashboard_report.setup(app)
 
 
 def _period(request: web.Request) -> Period | None:
@@ -53,10 +69,31 @@ def _allowed(auth: Auth, unit_id: int | None) -> bool:
     return auth.official.is_admin or (unit_id is not None and unit_id == auth.official.unit_id)
 
 
+def key_columns(header: list[str], rows: list[list[Value]]) -> tuple[list[str], list[list[Value]]]:
+    keys = [c.key for c in VILLAGE_COLUMNS]
+    picked = [keys.index(k) for k in KEY_COLUMNS if k in keys]
+    return [header[i] for i in picked], [[row[i] for i in picked] for row in rows]
+
+
+def _targets_problems(request: web.Request, auth: Auth) -> list[dict[str, str]]:
+    """Broken targets files, for the commune's admins: this commune's (or the default) first."""
+    if not auth.official.is_admin:
+        return []
+    services = request.app[SERVICES]
+    found = problems(services.settings.content_dir / "targets")
+    name = commune_name(services)
+    found.sort(key=lambda p: not belongs_to(p, name))
+    return [
+        {"file": p.path.name if p.path else "", "problem": str(p).split(": ", 1)[-1]} for p in found
+    ]
+
+
 def _page(request: web.Request, auth: Auth, report: Report, template: str) -> web.Response:
     services = request.app[SERVICES]
-    texts = services.texts
+    texts = report_texts(services, report.targets)
     header, rows = village_table(report, texts)
+    key_header, key_rows = key_columns(header, rows)
+    official_lines, official_heading = official.lines_for(services, report, texts)
     points, top = charts.trend(report.weeks)
     today = local_today(int(time.time()), services.engine.tz)
     learners = []
@@ -66,7 +103,13 @@ def _page(request: web.Request, auth: Auth, report: Report, template: str) -> we
         request,
         template,
         auth,
+        texts=texts,
         report=report,
+        key_header=key_header,
+        key_rows=key_rows,
+        targets_problems=_targets_problems(request, auth),
+        official_lines=official_lines,
+        official_heading=official_heading,
         period_label=report.period.label(texts),
         periods=[(p.key, p.label(texts)) for p in choices(today)],
         village_header=header,

@@ -93,7 +93,8 @@ async def import_post(request: web.Request, auth: Auth) -> web.StreamResponse:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix if suffix in ('.csv', '.xlsx') else '.bin'}"
         path.write_bytes(content)
-        result = import_file(services.db, path, services.texts, commune_name(services))
+        groups = {g.id: g.name for g in services.curriculum.groups}
+        result = import_file(services.db, path, services.texts, commune_name(services), groups)
     with services.db.atomic():
         audit.record(
             services.db,

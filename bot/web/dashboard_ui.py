@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.reports.columns import fmt
 from bot.reports.service import commune_name
+from bot.reports.wording import report_texts
 from bot.web.keys import SERVICES, TEMPLATES
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ def render(
     request: web.Request, template: str, auth: Auth | None, *, status: int = 200, **values: Any
 ) -> web.Response:
     services = request.app[SERVICES]
-    texts = services.texts
+    # The commune's unit word ("xóm", "thôn" …) in every page's words.
+    texts = values.pop("texts", None) or report_texts(services)
 
     def t(key: str, **more: Any) -> str:
         return texts.render(key if "." in key else f"dashboard.{key}", **more)
