@@ -55,6 +55,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.console import chat
 
     services = build(_settings(args))
+    # Bytes that are not UTF-8 (a mistyped key, a binary file piped in) must not end the chat.
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
     if sys.stdin.isatty():
         print(services.texts.render("cli.chat_intro"))
     chat(services.engine, args.user)

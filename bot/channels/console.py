@@ -12,6 +12,7 @@ import sys
 import time
 from typing import TextIO
 
+from bot.channels import clean
 from bot.channels.textual import render_numbered
 from bot.engine.dispatcher import Engine
 from bot.engine.types import Incoming, Reply
@@ -26,13 +27,15 @@ def chat(engine: Engine, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = 
 
     def turn(text: str) -> None:
         engine.handle(
-            Incoming(
-                channel=CHANNEL,
-                chat_id=user,
-                user_id=user,
-                update_id=f"{session}-{next(counter)}",
-                text=text,
-                at=time.time(),
+            clean.incoming(
+                Incoming(
+                    channel=CHANNEL,
+                    chat_id=user,
+                    user_id=user,
+                    update_id=f"{session}-{next(counter)}",
+                    text=text,
+                    at=time.time(),
+                )
             )
         )
         for item in outbox.take_for_chat(engine.db, CHANNEL, user, int(time.time())):
@@ -48,5 +51,6 @@ def chat(engine: Engine, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = 
         line = stdin.readline()
         if not line:
             break
-        if line.strip():
-            turn(line.rstrip("\n"))
+        line = line.rstrip("\n")
+        if line:  # a line of invisible characters is answered too (clean.incoming)
+            turn(line)

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.app import Services
 from bot.certificates import image_path, render
+from bot.channels import clean
 from bot.engine.types import MAX_PAYLOAD_BYTES, Incoming
 from bot.store import certificates, outbox, users
 from bot.web.keys import SERVICES, TEMPLATES
@@ -129,15 +130,17 @@ async def send(request: web.Request) -> web.Response:
     if not valid:
         return _bad_request(services)
     services.engine.handle(
-        Incoming(
-            channel=CHANNEL,
-            chat_id=chat_id,
-            user_id=chat_id,
-            update_id=f"{chat_id}:{message_id}",
-            text=text,
-            payload=payload,
-            kind="button" if payload else "text",
-            at=time.time(),
+        clean.incoming(
+            Incoming(
+                channel=CHANNEL,
+                chat_id=chat_id,
+                user_id=chat_id,
+                update_id=f"{chat_id}:{message_id}",
+                text=text,
+                payload=payload,
+                kind="button" if payload else "text",
+                at=time.time(),
+            )
         )
     )
     return web.json_response({"replies": _replies(services, chat_id)})
