@@ -30,6 +30,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.app import Services
+from bot.channels.poison import guarded
 from bot.channels.telegram import (
     ALLOWED_UPDATES,
     CHANNEL,
@@ -165,10 +166,11 @@ class TelegramChannel:
             failures = 0
             for update in updates:
                 try:
-                    self.handle_update(update)
+                    self.handle_guarded(update)
                 except Exception:
-                    # The database is unavailable, say: poll again from this update later.
-                    log.exception("telegram: update %d not handled", update.update_id)
+                    # Failed a first time, or the database is unavailable: poll again from this
+                    # update later. A second failure gives it up (bot.channels.poison).
+                    log.warning("telegram: update %d not handled yet", update.update_id)
                     await asyncio.sleep(1)
                     break
                 offset = update.update_id + 1
@@ -182,15 +184,22 @@ class TelegramChannel:
             return web.Response(status=401)
         try:
             update = Update.model_validate(await request.json())
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, RecursionError):  # RecursionError: absurdly deep
             log.error("telegram: webhook body is not an update")
             return web.Response(status=400)
         try:
-            self.handle_update(update)
+            self.handle_guarded(update)
         except Exception:
-            log.exception("telegram: update %d not handled", update.update_id)
+            log.warning("telegram: update %d not handled yet", update.update_id)
             return web.Response(status=500)  # Telegram retries it later
+        # Handled, or given up after its second failure (recorded as failed): Telegram may
+        # forget it.
         return web.Response(status=200)
+
+    def handle_guarded(self, update: Update) -> None:
+        """handle_update() under the poison-update rule: raises only when the update must be
+        offered again; after its second failure it is recorded as failed and skipped."""
+        guarded(self.db, CHANNEL, f"u:{update.update_id}", lambda: self.handle_update(update))
 
     def handle_update(self, update: Update) -> None:
         """Run one update through the engine (one committed transaction), then send what follows.

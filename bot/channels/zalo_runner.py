@@ -24,6 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.app import Services
+from bot.channels.poison import guarded, raw_key
 from bot.channels.webhooks import webhook_secret, webhook_url
 from bot.channels.zalo import to_incoming, unwrap
 from bot.channels.zalo_api import ZaloApi, ZaloError
@@ -145,11 +146,12 @@ class ZaloChannel:
             await self._store(update)
 
     async def _store(self, update: dict[str, Any]) -> None:
-        """Zalo has already forgotten this update: try until the engine has stored it."""
+        """Zalo has already forgotten this update: try until the engine has stored it, or until
+        it is given up after its second failure (bot.channels.poison)."""
         delay = 1.0
         while True:
             try:
-                self.handle_update(update)
+                self.handle_guarded(update)
                 return
             except Exception:
                 log.exception("zalo: update not stored; trying again in %.0fs", delay)
@@ -164,17 +166,22 @@ class ZaloChannel:
             return web.Response(status=401)
         try:
             update = unwrap(await request.json())
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: an absurdly deep body
             update = None
         if update is None:
             log.error("zalo: webhook body is not an update")
             return web.Response(status=400)
         try:
-            self.handle_update(update)
+            self.handle_guarded(update)
         except Exception:
-            log.exception("zalo: update not handled")
+            log.warning("zalo: update not handled yet")
             return web.Response(status=500)
+        # Handled, or given up after its second failure (recorded as failed).
         return web.json_response({"ok": True})
+
+    def handle_guarded(self, update: dict[str, Any]) -> None:
+        """handle_update() under the poison-update rule (bot.channels.poison)."""
+        guarded(self.db, "zalo", raw_key(update), lambda: self.handle_update(update))
 
     def handle_update(self, update: dict[str, Any]) -> None:
         """Run one update through the engine (one committed transaction), then wake the sender.

@@ -375,3 +375,24 @@ def m009_zalo(db: Database) -> None:
         ) WITHOUT ROWID
         """,
     )
+
+
+@migrations()
+def m014_failed_updates(db: Database) -> None:
+    # An update whose processing failed: counted, and given up ("failed") after the second
+    # failure, so one bad update never stops a channel. Ids only: no text, no name.
+    _run(
+        db,
+        """
+        CREATE TABLE failed_updates (
+            channel TEXT NOT NULL,
+            update_id TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            error TEXT NOT NULL,
+            first_failed_at INTEGER NOT NULL,
+            last_failed_at INTEGER NOT NULL,
+            given_up_at INTEGER,
+            PRIMARY KEY (channel, update_id)
+        ) WITHOUT ROWID
+        """,
+    )
