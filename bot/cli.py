@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 from pathlib import Path
 
@@ -44,8 +45,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     platforms = ", ".join(name for name, token in tokens.items() if token)
     serving = "cli.serving_channels" if platforms else "cli.serving"
     print(services.texts.render(serving, host=host, port=port, channels=platforms), flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(services, host, port))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(services, host, port))
+    except Exception:
+        # Logged through the scrubber, as its type and stack frames only: a raw traceback may
+        # quote a Bot API URL, and with it the token.
+        logging.getLogger("bot.cli").exception("stopped by an error")
+        services.db.close()
+        return 1
     services.db.close()  # the last connection: folds the WAL into the main file
     return 0
 

@@ -13,7 +13,8 @@ import contextlib
 import hmac
 import logging
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -57,6 +58,11 @@ POLL_TIMEOUT = 25
 # Seconds any other Bot API call may take before it is treated as a network failure.
 REQUEST_TIMEOUT = 20
 MAX_POLL_BACKOFF = 30.0
+# Start-up calls failing for any reason but a refused token are tried again, waiting 1, 2, 4 …
+# seconds up to this.
+MAX_START_BACKOFF = 60.0
+
+T = TypeVar("T")
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -107,26 +113,55 @@ class TelegramChannel:
 
     async def start(self) -> None:
         """Register with Telegram, then take updates and drain the outbox until stop()."""
-        try:
-            self.me = await self.bot.get_me()
-        except TelegramUnauthorizedError:
-            await self.bot.session.close()
-            raise SystemExit(self.texts.render("telegram.token_rejected")) from None
-        await self.bot.set_my_commands(bot_commands(self.texts))
+        self.me = await self._at_start("getMe", self.bot.get_me)
+        commands = bot_commands(self.texts)
+        await self._at_start("setMyCommands", lambda: self.bot.set_my_commands(commands))
         if self.webhook_url:
-            await self.bot.set_webhook(
-                url=self.webhook_url,
-                secret_token=self.secret,
-                allowed_updates=ALLOWED_UPDATES,
-                drop_pending_updates=False,
+            url = self.webhook_url
+            await self._at_start(
+                "setWebhook",
+                lambda: self.bot.set_webhook(
+                    url=url,
+                    secret_token=self.secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                    drop_pending_updates=False,
+                ),
             )
             log.info("telegram: webhook set", extra={"url": self.webhook_url})
         else:
             # getUpdates is refused while a webhook is set; updates waiting are kept.
-            await self.bot.delete_webhook(drop_pending_updates=False)
+            await self._at_start(
+                "deleteWebhook", lambda: self.bot.delete_webhook(drop_pending_updates=False)
+            )
             self._poller = asyncio.create_task(self.poll(), name="telegram-polling")
             log.info("telegram: long polling", extra={"bot": self.me.username})
         self.worker.start()
+
+    async def _at_start(self, method: str, call: Callable[[], Awaitable[T]]) -> T:
+        """A start-up call: a refused token ends the process with a clear message; any other
+        failure (an HTML 502, a body that is not JSON, no answer) is logged, by its kind only (an
+        error's text may hold the URL, and with it the token), and tried again with backoff."""
+        failures = 0
+        while True:
+            try:
+                return await call()
+            except TelegramUnauthorizedError:
+                await self.bot.session.close()
+                raise SystemExit(self.texts.render("telegram.token_rejected")) from None
+            except Exception as error:
+                failures += 1
+                delay = (
+                    float(error.retry_after)
+                    if isinstance(error, TelegramRetryAfter)
+                    else min(MAX_START_BACKOFF, 2.0 ** (failures - 1))
+                )
+                log.warning(
+                    "telegram: %s failed at start-up (%s); again in %.0fs",
+                    method,
+                    type(error).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
 
     async def stop(self) -> None:
         if self._poller is not None:

@@ -19,7 +19,8 @@ import contextlib
 import hmac
 import logging
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -45,6 +46,11 @@ POLL_TIMEOUT = 30
 REQUEST_TIMEOUT = 20.0
 MAX_POLL_BACKOFF = 30.0
 MAX_STORE_RETRY = 30.0
+# Start-up calls failing for any reason but a refused token are tried again, waiting 1, 2, 4 …
+# seconds up to this.
+MAX_START_BACKOFF = 60.0
+
+T = TypeVar("T")
 
 
 class ZaloChannel:
@@ -93,24 +99,39 @@ class ZaloChannel:
 
     async def start(self) -> None:
         """Check the token, then take updates and drain the outbox until stop()."""
-        try:
-            self.me = await self.api.get_me()
-        except ZaloError as error:
-            if error.code == 401:
-                await self.api.close()
-                raise SystemExit(self.texts.render("zalo.token_rejected")) from None
-            raise
+        self.me = await self._at_start("getMe", self.api.get_me)
         if self.webhook_url:
-            await self.api.set_webhook(self.webhook_url, self.secret)
+            url = self.webhook_url
+            await self._at_start("setWebhook", lambda: self.api.set_webhook(url, self.secret))
             log.info("zalo: webhook set", extra={"url": self.webhook_url})
         else:
             # getUpdates stays silent while a webhook is set.
-            await self.api.delete_webhook()
+            await self._at_start("deleteWebhook", self.api.delete_webhook)
             self._poller = asyncio.create_task(self.poll(), name="zalo-polling")
             log.info("zalo: long polling")
         if self.certificates.base is None:
             log.warning("zalo: no PUBLIC_BASE_URL or WEBHOOK_URL; certificates go as text")
         self.worker.start()
+
+    async def _at_start(self, method: str, call: Callable[[], Awaitable[T]]) -> T:
+        """A start-up call: a refused token (401) ends the process with a clear message; any
+        other failure (an HTML 502, a body that is not JSON, no answer) is logged and tried
+        again with backoff."""
+        failures = 0
+        while True:
+            try:
+                return await call()
+            except ZaloError as error:
+                if error.code == 401:
+                    await self.api.close()
+                    raise SystemExit(self.texts.render("zalo.token_rejected")) from None
+                kind = f"{error.code if error.code is not None else 'no answer'}"
+            except Exception as error:
+                kind = type(error).__name__
+            failures += 1
+            delay = min(MAX_START_BACKOFF, 2.0 ** (failures - 1))
+            log.warning("zalo: %s failed at start-up (%s); again in %.0fs", method, kind, delay)
+            await asyncio.sleep(delay)
 
     async def stop(self) -> None:
         if self._poller is not None:
