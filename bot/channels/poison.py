@@ -6,7 +6,8 @@ is raised again, so the channel offers the update once more (a database that was
 moment); the second gives the update up: it is recorded as failed and processed, logged (ids and
 the exception's type only), and the channel moves on to the next update.
 
-When even the failure cannot be recorded (the database is unavailable), the error is raised:
+A failure of the database itself (locked, busy, disk full: updates.transient) is never counted,
+and when even the failure cannot be recorded, the error is raised:
 the update is kept and offered again later, as before; nothing is given up unrecorded.
 
 The engine applies the same rule to its own failures (Engine.handle), and there it also
@@ -38,6 +39,8 @@ def guarded(db: Database, channel: str, key: str, handle: Callable[[], None]) ->
     except Exception as error:
         failure = error
     kind = type(failure).__name__
+    if updates.transient(failure):  # the database failed, not the update: offered again
+        raise failure
     try:
         attempts = updates.record_failure(db, channel, key, kind, int(time.time()))
     except Exception:

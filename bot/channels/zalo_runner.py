@@ -31,7 +31,7 @@ from bot.channels.zalo import to_incoming, unwrap
 from bot.channels.zalo_api import ZaloApi, ZaloError
 from bot.delivery.policy import Rate, RetryPolicy
 from bot.delivery.worker import OutboxWorker
-from bot.delivery.zalo import CHAT_RATE, QUOTA_WAIT, ZaloSender
+from bot.delivery.zalo import CHAT_RATE, QUOTA_MAX_WAIT, QUOTA_WAIT, ZaloSender
 from bot.web.certificate_files import CertificateFiles
 
 log = logging.getLogger(__name__)
@@ -151,8 +151,9 @@ class ZaloChannel:
                 update = await self.api.get_update(self.poll_timeout)
             except ZaloError as error:
                 failures += 1
+                # A 429 waits 2 s, then longer while they go on (as the sender does).
                 delay = (
-                    QUOTA_WAIT
+                    min(QUOTA_MAX_WAIT, QUOTA_WAIT * 2.0 ** (failures - 1))
                     if error.code == 429
                     else min(MAX_POLL_BACKOFF, 2.0 ** (failures - 1))
                 )

@@ -123,6 +123,9 @@ class Engine:
     def _give_up(self, incoming: Incoming, error: Exception) -> bool:
         """Count a failed try of the update; True when it is now given up."""
         fields = {"channel": incoming.channel, "error": type(error).__name__}
+        if updates.transient(error):
+            log.warning("update not stored: the database failed", extra=fields)
+            return False
         try:
             attempts = updates.record_failure(
                 self.db,

@@ -7,10 +7,18 @@ stop a channel. Only ids and the exception's type are kept, never a message's te
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 
 # Failures after which an update is given up.
 POISON_ATTEMPTS = 2
+
+
+def transient(error: BaseException) -> bool:
+    """The database itself failed (locked, busy, disk full): not the update's fault. Such an
+    update is offered again until the database takes it, never given up."""
+    return isinstance(error, sqlite3.OperationalError)
 
 
 def _storable(value: str) -> str:

@@ -138,3 +138,28 @@ async def test_a_failure_around_the_engine_is_given_up_too(
     await fake.wait_for(lambda: fake.pending_updates == 0, what="every update confirmed")
     [(name, key, attempts, error)] = updates.given_up(channel.db)
     assert (name, key.startswith("u:"), attempts, error) == ("telegram", True, 2, "ValueError")
+
+
+def test_a_database_failure_is_never_taken_for_a_poison_update(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "database is locked" is the database's fault, not the update's: offered again for as long
+    as it lasts, then processed."""
+    import sqlite3
+
+    save = users.save
+    failures = iter([sqlite3.OperationalError("database is locked")] * 3)
+
+    def locked(db: Any, user: User) -> None:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        save(db, user)
+
+    monkeypatch.setattr("bot.engine.dispatcher.users.save", locked)
+    person = Conversation(engine, user="p")
+    for _ in range(3):
+        with pytest.raises(sqlite3.OperationalError):
+            person.send("/start", update_id="l1")
+    assert "Xin chào" in person.send("/start", update_id="l1")[0].text
+    assert updates.given_up(engine.db) == []
