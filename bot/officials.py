@@ -16,6 +16,9 @@ from bot.store.officials import Official
 ROLES = ("admin", "village")
 LINK_CODE_SECONDS = 24 * 3600
 MIN_PASSWORD = 10
+# The login form reads at most this many characters (bot/web/dashboard_auth.MAX_FIELD): a longer
+# password could be set but never typed in.
+MAX_PASSWORD = 200
 _hasher = PasswordHasher()
 _dummy: list[str] = []
 

@@ -25,6 +25,8 @@ CHANNEL = "webchat"
 COOKIE = "hvs_chat"
 MAX_TEXT = 1000
 MAX_ID = 64
+# Proxies whose X-Forwarded-Proto is believed: nginx on this machine, as deploy/ ships it.
+TRUSTED_PROXIES = frozenset({"127.0.0.1", "::1"})
 
 
 def setup(app: web.Application) -> None:
@@ -47,9 +49,23 @@ def _chat_id(request: web.Request) -> str | None:
     )
 
 
-def _set_cookie(response: web.StreamResponse, chat_id: str) -> None:
+def is_https(request: web.Request) -> bool:
+    """The browser reached us over HTTPS: directly, or through a trusted proxy that says so."""
+    if request.secure:
+        return True
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return forwarded == "https" and request.remote in TRUSTED_PROXIES
+
+
+def _set_cookie(request: web.Request, response: web.StreamResponse, chat_id: str) -> None:
     response.set_cookie(
-        COOKIE, chat_id, max_age=365 * 24 * 3600, httponly=True, samesite="Strict", path="/"
+        COOKIE,
+        chat_id,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Strict",
+        path="/",
+        secure=is_https(request),  # behind HTTPS the cookie never travels in clear text
     )
 
 
@@ -69,7 +85,7 @@ async def page(request: web.Request) -> web.Response:
     )
     chat_id = _chat_id(request)
     if chat_id is None:
-        _set_cookie(response, secrets.token_urlsafe(18))
+        _set_cookie(request, response, secrets.token_urlsafe(18))
     return response
 
 
@@ -108,7 +124,7 @@ async def send(request: web.Request) -> web.Response:
         return _bad_request(services)
     try:
         data = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # RecursionError: deep
         return _bad_request(services)
     if not isinstance(data, dict):
         return _bad_request(services)

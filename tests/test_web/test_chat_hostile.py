@@ -61,3 +61,33 @@ async def test_a_name_typed_decomposed_is_accepted(aiohttp_client, services):
     assert "chưa hiểu tên" not in texts
     name = services.db.execute("SELECT display_name FROM users").fetchone()[0]
     assert name == "Nguyễn Thị Tư"
+
+
+async def test_absurdly_deep_json_is_a_400(aiohttp_client, services):
+    client = await _client(aiohttp_client, services)
+    for deep in ("[" * 3000 + "]" * 3000, '{"a":' * 3000 + "1" + "}" * 3000):
+        response = await client.post(
+            "/api/chat", data=deep, headers={"Content-Type": "application/json"}
+        )
+        assert response.status == 400
+        assert "không hợp lệ" in (await response.json())["error"]
+
+
+async def test_the_cookie_is_secure_behind_https(aiohttp_client, services):
+    client: TestClient = await aiohttp_client(web_app(services))
+    plain = await client.get("/")
+    assert "Secure" not in plain.headers["Set-Cookie"]
+    client.session.cookie_jar.clear()
+    proxied = await client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" in proxied.headers["Set-Cookie"]
+
+
+def test_only_a_trusted_proxy_is_believed() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.web.chat import is_https
+
+    request = make_mocked_request("GET", "/", headers={"X-Forwarded-Proto": "https"})
+    assert is_https(request.clone(remote="127.0.0.1"))
+    assert not is_https(request.clone(remote="203.0.113.9"))
+    assert not is_https(make_mocked_request("GET", "/").clone(remote="127.0.0.1"))
