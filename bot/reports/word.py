@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 from bot.engine.texts import Texts
 from bot.reports import charts
 from bot.reports.columns import GROUP_COLUMNS, VILLAGE_COLUMNS, Column, display_name, fmt
+from bot.reports.exports import printable
 from bot.reports.model import Report, Row
 from bot.reports.sentences import gap_text, short_pct, summary_lines
 
@@ -64,7 +65,7 @@ def _paragraph(
 ) -> Paragraph:
     para = doc.add_paragraph()
     if text:
-        run = para.add_run(text)
+        run = para.add_run(printable(text))
         run.bold, run.italic, run.font.size = bold, italic, Pt(size)
     para.paragraph_format.space_after = Pt(space)
     if align is not None:
@@ -89,7 +90,7 @@ def _cell_text(
 ) -> None:
     cell.text = ""
     para = cell.paragraphs[0]
-    run = para.add_run(text)
+    run = para.add_run(printable(text))
     run.bold, run.font.size = bold, Pt(size)
     para.paragraph_format.space_after = Pt(0)
     if align is not None:
@@ -147,7 +148,7 @@ def _header(doc: DocxDocument, report: Report, texts: Texts) -> None:
     _cell_text(left, texts.render("report.doc_authority"), size=12, align=center)
     para = left.add_paragraph()
     para.alignment = center
-    run = para.add_run(report.commune.upper())
+    run = para.add_run(printable(report.commune.upper()))
     run.bold, run.font.size = True, Pt(12)
     para = left.add_paragraph()
     para.alignment = center

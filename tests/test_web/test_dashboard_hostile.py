@@ -3,8 +3,12 @@ connection, and nothing changed."""
 
 from __future__ import annotations
 
+import io
+import unicodedata
 from typing import Any
 
+import docx
+import openpyxl
 import pytest
 from aiohttp.test_utils import TestClient
 
@@ -87,3 +91,64 @@ async def test_a_period_with_a_line_break_is_refused_not_dropped(
     response = await admin.get("/dashboard?period=2026-Q4%0D%0Ax")
     assert response.status in (400, 403)
     assert "Kỳ báo cáo không hợp lệ" in await response.text()
+
+
+async def _import(client: TestClient, token: str, body: str) -> tuple[int, str]:
+    import aiohttp
+
+    form = aiohttp.FormData()
+    form.add_field("csrf", token)
+    form.add_field("file", body.encode(), filename="thon.csv", content_type="text/csv")
+    response = await client.post("/dashboard/import", data=form)
+    return response.status, await response.text()
+
+
+async def test_village_names_with_odd_characters_are_refused_at_import(
+    aiohttp_client, scenario: Scenario
+):
+    services = scenario.services
+    client = await _client(aiohttp_client, services, "canbo.xa")
+    token = h.csrf(await (await client.get("/dashboard/import")).text())
+    before = services.db.execute("SELECT name FROM units ORDER BY id").fetchall()
+    header = "ten_thon,so_nguoi_truong_thanh,so_ho\n"
+    for name in ("Thôn\x07Bắc", "Thôn \u202eĐông Mới", "Thôn＝1", "Thôn\x1bMới"):
+        status, html = await _import(client, token, f"{header}{name},300,100\n")
+        assert status == 400, name
+        assert "ký tự lạ" in html and "Chưa nhập gì" in html
+    assert services.db.execute("SELECT name FROM units ORDER BY id").fetchall() == before
+    decomposed = unicodedata.normalize("NFD", "Thôn Mới Ấp")
+    status, html = await _import(client, token, f"{header}{decomposed},300,100\n")
+    assert status == 200, html
+    names = [r[0] for r in services.db.execute("SELECT name FROM units").fetchall()]
+    assert "Thôn Mới Ấp" in names
+
+
+async def test_a_stored_village_name_with_control_characters_still_exports(
+    aiohttp_client, scenario: Scenario
+):
+    services = scenario.services
+    services.db.execute(
+        "UPDATE units SET name = ? WHERE name = 'Thôn Đông'", ["Thôn\x01 Đông\u202e"]
+    )
+    client = await _client(aiohttp_client, services, "canbo.xa")
+    for url in (
+        "/dashboard/export/table.xlsx" + "?period=2026-Q4",
+        "/dashboard/export/learners.xlsx",
+        "/dashboard/export/report.docx" + "?period=2026-Q4",
+        "/dashboard/export/table.csv" + "?period=2026-Q4",
+    ):
+        response = await client.get(url)
+        assert response.status == 200, url
+        body = await response.read()
+        if url.split("?")[0].endswith(".xlsx"):
+            book = openpyxl.load_workbook(io.BytesIO(body))
+            values = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row]
+            assert "Thôn Đông" in values
+        elif ".docx" in url:
+            text = "\n".join(
+                cell.text
+                for table in docx.Document(io.BytesIO(body)).tables
+                for row in table.rows
+                for cell in row.cells
+            )
+            assert "Thôn Đông" in text
