@@ -4,7 +4,9 @@ What arrives from a platform, a browser or a terminal may hold things no handler
 the database cannot even store: a lone UTF-16 surrogate ('\\ud83d' alone cannot be encoded as
 UTF-8, so writing the reply that quotes it failed outside the handler), control characters
 (\\x0b, \\x85), invisible direction marks (U+202E turns "abc" into "cba" on screen), decomposed
-Vietnamese letters (NFD: "ê" as "e" + U+0302, which looks right and compares wrong).
+Vietnamese letters (NFD: "ê" as "e" + U+0302, which looks right and compares wrong), digits
+that are not 0-9 ("１９５８" typed on a full-width keyboard, "²", which Python calls a digit and
+then cannot read as a number).
 
 `clean` keeps what a person meant: letters, digits, punctuation, emoji (with their joiners and
 variation selectors), line breaks; removes the rest; gives the NFC form; turns other line and
@@ -55,6 +57,9 @@ def _char(char: str) -> str:
         return ""
     if category == "Zs":  # every kind of space (no-break, ideographic, …) is a plain space
         return " "
+    if not char.isascii() and unicodedata.digit(char, None) is not None:
+        # "１９５８", "١٩٥٨", "¹⁹⁵⁸" mean 1958; elsewhere a digit is taken to be 0-9 only.
+        return str(unicodedata.digit(char))
     return char
 
 

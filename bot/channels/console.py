@@ -13,6 +13,7 @@ import time
 from typing import TextIO
 
 from bot.channels import clean
+from bot.channels.poison import handle_now
 from bot.channels.textual import render_numbered
 from bot.engine.dispatcher import Engine
 from bot.engine.types import Incoming, Reply
@@ -26,7 +27,8 @@ def chat(engine: Engine, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = 
     session = f"{os.getpid()}-{time.time_ns()}"
 
     def turn(text: str) -> None:
-        engine.handle(
+        handled = handle_now(
+            engine,
             clean.incoming(
                 Incoming(
                     channel=CHANNEL,
@@ -36,8 +38,10 @@ def chat(engine: Engine, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = 
                     text=text,
                     at=time.time(),
                 )
-            )
+            ),
         )
+        if handled is None:
+            stdout.write(engine.texts.render("channel.busy") + "\n\n")
         for item in outbox.take_for_chat(engine.db, CHANNEL, user, int(time.time())):
             stdout.write(render_numbered(Reply.from_dict(item.body), engine.texts) + "\n\n")
         stdout.flush()

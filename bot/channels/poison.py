@@ -25,6 +25,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.engine.dispatcher import Engine
+from bot.engine.types import Incoming, Outcome
 from bot.store import updates
 
 log = logging.getLogger(__name__)
@@ -57,3 +59,15 @@ def raw_key(update: Any) -> str:
     """A key for an update read from a platform's JSON (the same body, the same key)."""
     text = json.dumps(update, sort_keys=True, ensure_ascii=True, default=str)
     return "raw:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def handle_now(engine: Engine, incoming: Incoming) -> Outcome | None:
+    """For channels with no platform to offer an update again (console, web chat): a failed
+    update is tried once more at once, when the engine gives it up (with its apology) if it
+    fails again. None when it could not be processed at all (the database is unavailable)."""
+    for attempt in range(updates.POISON_ATTEMPTS):
+        try:
+            return engine.handle(incoming)
+        except Exception:
+            log.warning("%s: update failed (try %d)", incoming.channel, attempt + 1)
+    return None

@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.app import Services
 from bot.certificates import image_path, render
 from bot.channels import clean
+from bot.channels.poison import handle_now
 from bot.engine.types import MAX_PAYLOAD_BYTES, Incoming
 from bot.store import certificates, outbox, users
 from bot.web.keys import SERVICES, TEMPLATES
@@ -145,7 +146,8 @@ async def send(request: web.Request) -> web.Response:
     )
     if not valid:
         return _bad_request(services)
-    services.engine.handle(
+    handled = handle_now(
+        services.engine,
         clean.incoming(
             Incoming(
                 channel=CHANNEL,
@@ -157,8 +159,10 @@ async def send(request: web.Request) -> web.Response:
                 kind="button" if payload else "text",
                 at=time.time(),
             )
-        )
+        ),
     )
+    if handled is None:  # the database could not take it: nothing changed, send it again
+        return web.json_response({"error": services.texts.render("channel.busy")}, status=503)
     return web.json_response({"replies": _replies(services, chat_id)})
 
 

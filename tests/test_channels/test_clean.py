@@ -27,6 +27,9 @@ from bot.engine.types import Incoming
         ("một\u00a0hai\u3000ba\tbốn", "một hai ba bốn"),
         ("dòng 1\r\ndòng 2\x85dòng 3\u2028dòng 4", "dòng 1\ndòng 2\ndòng 3\ndòng 4"),
         ("a\n\n\n\n\nb", "a\n\nb"),
+        ("１９５８", "1958"),  # a full-width keyboard
+        ("١٩٥٨", "1958"),
+        ("sinh năm ¹⁹⁵⁸, chọn ²", "sinh năm 1958, chọn 2"),
     ],
 )
 def test_clean(raw: str, expected: str) -> None:

@@ -91,3 +91,40 @@ def test_only_a_trusted_proxy_is_believed() -> None:
     assert is_https(request.clone(remote="127.0.0.1"))
     assert not is_https(request.clone(remote="203.0.113.9"))
     assert not is_https(make_mocked_request("GET", "/").clone(remote="127.0.0.1"))
+
+
+async def test_a_message_that_cannot_be_processed_gets_an_apology_not_a_500(
+    aiohttp_client, services, monkeypatch
+):
+    from bot.store import users
+
+    save = users.save
+
+    def failing(db: Any, user: Any) -> None:
+        if user.channel == "webchat":
+            raise ValueError("a bug")
+        save(db, user)
+
+    monkeypatch.setattr("bot.engine.dispatcher.users.save", failing)
+    client = await _client(aiohttp_client, services)
+    data = await _say(client, "p1", "/menu")
+    assert [r["text"].split(",")[0] for r in data["replies"]] == ["Xin lỗi bác/anh/chị"]
+    assert "trục trặc" in data["replies"][0]["text"]
+
+
+async def test_a_database_that_cannot_take_the_message_is_a_polite_503(
+    aiohttp_client, services, monkeypatch
+):
+    import sqlite3
+
+    def locked(db: Any, *args: Any) -> bool:
+        raise sqlite3.OperationalError("database is locked")
+
+    client = await _client(aiohttp_client, services)
+    monkeypatch.setattr("bot.engine.dispatcher.updates.mark_processed", locked)
+    response = await client.post("/api/chat", json={"id": "l1", "text": "/menu"})
+    assert response.status == 503
+    assert "gửi lại sau ít phút" in (await response.json())["error"]
+    monkeypatch.undo()
+    data = await _say(client, "l1", "/menu")  # sent again: now answered
+    assert "Xin chào" in data["replies"][0]["text"]
