@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes.telegram import TOKEN, FakeTelegram
-from tests.test_channels.test_telegram_e2e import _ready, fake, running  # noqa: F401
+from tests.test_channels.test_telegram_e2e import (  # noqa: F401
+    _free_port,
+    fake,
+    running,
+)
 
 
 @pytest.mark.parametrize("body", ["html", "garbage"])
@@ -18,7 +22,10 @@ async def test_a_502_page_or_bad_json_at_start_up_is_retried_without_leaking_the
     fake.fail("getMe", 502, times=2, body=body)
     fake.fail("setMyCommands", 502, times=1, body=body)
     async with running(fake, tmp_path) as bot:
-        await _ready(bot, webhook=False)
+        # Longer than _ready's 30 s: the start waits 1 + 2 + 1 s, on a machine that may be busy.
+        await fake.wait_for(
+            lambda: bot.fake.started["getUpdates"], what="the bot to take updates", timeout=90
+        )
         person = fake.person(4545)
         await person.say("/start")
         await person.expect("Xin chào")
@@ -34,10 +41,10 @@ async def test_a_502_page_or_bad_json_at_start_up_is_retried_without_leaking_the
 async def test_no_answer_at_all_at_start_up_is_retried(fake: FakeTelegram, tmp_path) -> None:  # noqa: F811
     """The Bot API is not there yet (a network failure): the process waits for it."""
     real_base = fake.base
-    fake.base = "http://127.0.0.1:9"  # nothing listens there
+    fake.base = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
     async with running(fake, tmp_path) as bot:
         await fake.wait_for(
-            lambda: "failed at start-up" in bot.log(), what="a retried start", timeout=20
+            lambda: "failed at start-up" in bot.log(), what="a retried start", timeout=60
         )
         assert bot.process is not None and bot.process.returncode is None
         assert await bot.stop() == 0, bot.log()

@@ -152,7 +152,7 @@ async def test_429s_and_502s_lose_nothing_repeat_nothing_and_keep_order(zalo, tm
                 for code, html in storm
             ]
             await person.say("/trogiup")
-            await person.expect("Cách dùng Trợ lý", timeout=15)
+            await person.expect("Cách dùng Trợ lý", timeout=30)
             assert all(fault.times == 0 for fault in faults), "the storm did not happen"
         await onboard(person)
         await zalo.wait_for(
