@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Protocol
@@ -88,6 +90,26 @@ def web_app(services: Services) -> web.Application:
     return create_app(services)
 
 
+async def _started(channels: list[PlatformChannel], stop: asyncio.Event) -> bool:
+    """Start the channels one after another; False when a stop came first."""
+
+    async def start_all() -> None:
+        for channel in channels:
+            await channel.start()
+
+    starting = asyncio.ensure_future(start_all())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not starting.done():
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await starting
+        return False
+    starting.result()  # a refused token: SystemExit
+    return True
+
+
 async def serve(services: Services, host: str, port: int) -> None:
     """Run the web server (chat simulator; later dashboard and webhooks) until SIGTERM/SIGINT.
 
@@ -111,12 +133,13 @@ async def serve(services: Services, host: str, port: int) -> None:
     with stop_on_signals() as stop:
         await site.start()
         try:
-            for channel in channels:  # after the socket listens: a webhook may call at once
-                await channel.start()
-            scheduler = build_scheduler(services)
-            scheduler.start()
-            log.info("started", extra={"host": host, "port": port})
-            await stop.wait()
+            # After the socket listens (a webhook may call at once). A platform that is not
+            # answering yet is retried by its channel; a stop signal meanwhile still stops.
+            if await _started(channels, stop):
+                scheduler = build_scheduler(services)
+                scheduler.start()
+                log.info("started", extra={"host": host, "port": port})
+                await stop.wait()
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 from pathlib import Path
 
@@ -44,8 +45,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     platforms = ", ".join(name for name, token in tokens.items() if token)
     serving = "cli.serving_channels" if platforms else "cli.serving"
     print(services.texts.render(serving, host=host, port=port, channels=platforms), flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(services, host, port))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(services, host, port))
+    except Exception:
+        # Logged through the scrubber, as its type and stack frames only: a raw traceback may
+        # quote a Bot API URL, and with it the token.
+        logging.getLogger("bot.cli").exception("stopped by an error")
+        services.db.close()
+        return 1
     services.db.close()  # the last connection: folds the WAL into the main file
     return 0
 
@@ -55,6 +63,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.console import chat
 
     services = build(_settings(args))
+    # Bytes that are not UTF-8 (a mistyped key, a binary file piped in) must not end the chat.
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
     if sys.stdin.isatty():
         print(services.texts.render("cli.chat_intro"))
     chat(services.engine, args.user)

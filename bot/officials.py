@@ -20,7 +20,9 @@ from bot.store.officials import Official
 ROLES = ("admin", "village")
 LINK_CODE_SECONDS = 24 * 3600
 MIN_PASSWORD = 10
-MAX_PASSWORD = 200  # the login form reads this many characters: a longer one could never log in
+# The login form reads at most this many characters (bot/web/dashboard_auth.MAX_FIELD): a longer
+# password could be set but never typed in.
+MAX_PASSWORD = 200
 _hasher = PasswordHasher()
 _dummy: list[str] = []
 

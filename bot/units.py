@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from lessons.text import fold
 MAX_ROWS = 5000
 MAX_NAME_LEN = 80
 MAX_CODE_LEN = 20
+# Besides letters (with their accents), ASCII digits and spaces, what a village's name may hold.
+NAME_PUNCTUATION = frozenset("-.,'()/&#:")
 # Column names accepted in the header row (compared without diacritics, spaces as "_").
 COLUMNS = {
     "name": (
@@ -106,6 +109,19 @@ def _count(value: Any) -> int | None:
     return int(text)
 
 
+def plain_name(name: str) -> bool:
+    """Letters (any accents), ASCII digits, spaces and a little punctuation only: no control
+    characters (they break the Excel and Word files), no invisible direction marks (U+202E shows
+    "Đông" reversed), no full-width look-alikes ("＝" is not "=", and fools a reader)."""
+    return all(
+        (char.isalpha() and not "\uff00" <= char <= "\uffef")
+        or unicodedata.category(char).startswith("M")
+        or char in "0123456789 "
+        or char in NAME_PUNCTUATION
+        for char in name
+    )
+
+
 def parse(
     rows: list[list[Any]], texts: Texts, groups: dict[str, str] | None = None
 ) -> tuple[list[units.VillageRow], list[str], list[str]]:
@@ -144,12 +160,14 @@ def parse(
         return row[i] if i is not None and i < len(row) else None
 
     for number, row in enumerate(body, start=2):
-        name = " ".join(str(cell(row, "name") or "").split())
+        name = unicodedata.normalize("NFC", " ".join(str(cell(row, "name") or "").split()))
         problems: list[str] = []
         if not name:
             problems.append(texts.render("cli.err_name_missing"))
         elif len(name) > MAX_NAME_LEN:
             problems.append(texts.render("cli.err_name_too_long", limit=MAX_NAME_LEN))
+        elif not plain_name(name):
+            problems.append(texts.render("cli.err_name_odd_characters"))
         elif fold(name) in seen:
             problems.append(texts.render("cli.err_duplicate", name=name, other=seen[fold(name)]))
         code = " ".join(str(cell(row, "code") or "").split()) or None

@@ -12,6 +12,8 @@ import sys
 import time
 from typing import TextIO
 
+from bot.channels import clean
+from bot.channels.poison import handle_now
 from bot.channels.textual import render_numbered
 from bot.engine.dispatcher import Engine
 from bot.engine.types import Incoming, Reply
@@ -25,16 +27,21 @@ def chat(engine: Engine, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = 
     session = f"{os.getpid()}-{time.time_ns()}"
 
     def turn(text: str) -> None:
-        engine.handle(
-            Incoming(
-                channel=CHANNEL,
-                chat_id=user,
-                user_id=user,
-                update_id=f"{session}-{next(counter)}",
-                text=text,
-                at=time.time(),
-            )
+        handled = handle_now(
+            engine,
+            clean.incoming(
+                Incoming(
+                    channel=CHANNEL,
+                    chat_id=user,
+                    user_id=user,
+                    update_id=f"{session}-{next(counter)}",
+                    text=text,
+                    at=time.time(),
+                )
+            ),
         )
+        if handled is None:
+            stdout.write(engine.texts.render("channel.busy") + "\n\n")
         for item in outbox.take_for_chat(engine.db, CHANNEL, user, int(time.time())):
             stdout.write(render_numbered(Reply.from_dict(item.body), engine.texts) + "\n\n")
         stdout.flush()
@@ -48,5 +55,6 @@ def chat(engine: Engine, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = 
         line = stdin.readline()
         if not line:
             break
-        if line.strip():
-            turn(line.rstrip("\n"))
+        line = line.rstrip("\n")
+        if line:  # a line of invisible characters is answered too (clean.incoming)
+            turn(line)

@@ -36,6 +36,7 @@ from aiogram.types import (
     User,
 )
 
+from bot.channels import clean
 from bot.channels.textual import split_text as split_parts
 from bot.channels.textual import utf16_len
 from bot.engine.texts import Texts
@@ -164,12 +165,14 @@ def bot_commands(texts: Texts) -> list[BotCommand]:
 
 
 def to_incoming(update: Update, me: User) -> Incoming | None:
-    """The engine's view of an update, or None when it is not a person talking to the bot."""
+    """The engine's view of an update, or None when it is not a person talking to the bot.
+    Its text is cleaned (bot.channels.clean): whatever a person sends can be stored."""
+    found = None
     if update.callback_query is not None:
-        return _from_callback(update.callback_query)
-    if update.message is not None:
-        return _from_message(update.message, me)
-    return None
+        found = _from_callback(update.callback_query)
+    elif update.message is not None:
+        found = _from_message(update.message, me)
+    return None if found is None else clean.incoming(found)
 
 
 def _from_message(message: Message, me: User) -> Incoming | None:

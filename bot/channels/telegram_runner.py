@@ -13,7 +13,8 @@ import contextlib
 import hmac
 import logging
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -30,6 +31,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.app import Services
+from bot.channels.poison import guarded
 from bot.channels.telegram import (
     ALLOWED_UPDATES,
     CHANNEL,
@@ -56,6 +58,11 @@ POLL_TIMEOUT = 25
 # Seconds any other Bot API call may take before it is treated as a network failure.
 REQUEST_TIMEOUT = 20
 MAX_POLL_BACKOFF = 30.0
+# Start-up calls failing for any reason but a refused token are tried again, waiting 1, 2, 4 …
+# seconds up to this.
+MAX_START_BACKOFF = 60.0
+
+T = TypeVar("T")
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -106,26 +113,55 @@ class TelegramChannel:
 
     async def start(self) -> None:
         """Register with Telegram, then take updates and drain the outbox until stop()."""
-        try:
-            self.me = await self.bot.get_me()
-        except TelegramUnauthorizedError:
-            await self.bot.session.close()
-            raise SystemExit(self.texts.render("telegram.token_rejected")) from None
-        await self.bot.set_my_commands(bot_commands(self.texts))
+        self.me = await self._at_start("getMe", self.bot.get_me)
+        commands = bot_commands(self.texts)
+        await self._at_start("setMyCommands", lambda: self.bot.set_my_commands(commands))
         if self.webhook_url:
-            await self.bot.set_webhook(
-                url=self.webhook_url,
-                secret_token=self.secret,
-                allowed_updates=ALLOWED_UPDATES,
-                drop_pending_updates=False,
+            url = self.webhook_url
+            await self._at_start(
+                "setWebhook",
+                lambda: self.bot.set_webhook(
+                    url=url,
+                    secret_token=self.secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                    drop_pending_updates=False,
+                ),
             )
             log.info("telegram: webhook set", extra={"url": self.webhook_url})
         else:
             # getUpdates is refused while a webhook is set; updates waiting are kept.
-            await self.bot.delete_webhook(drop_pending_updates=False)
+            await self._at_start(
+                "deleteWebhook", lambda: self.bot.delete_webhook(drop_pending_updates=False)
+            )
             self._poller = asyncio.create_task(self.poll(), name="telegram-polling")
             log.info("telegram: long polling", extra={"bot": self.me.username})
         self.worker.start()
+
+    async def _at_start(self, method: str, call: Callable[[], Awaitable[T]]) -> T:
+        """A start-up call: a refused token ends the process with a clear message; any other
+        failure (an HTML 502, a body that is not JSON, no answer) is logged, by its kind only (an
+        error's text may hold the URL, and with it the token), and tried again with backoff."""
+        failures = 0
+        while True:
+            try:
+                return await call()
+            except TelegramUnauthorizedError:
+                await self.bot.session.close()
+                raise SystemExit(self.texts.render("telegram.token_rejected")) from None
+            except Exception as error:
+                failures += 1
+                delay = (
+                    float(error.retry_after)
+                    if isinstance(error, TelegramRetryAfter)
+                    else min(MAX_START_BACKOFF, 2.0 ** (failures - 1))
+                )
+                log.warning(
+                    "telegram: %s failed at start-up (%s); again in %.0fs",
+                    method,
+                    type(error).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
 
     async def stop(self) -> None:
         if self._poller is not None:
@@ -165,10 +201,11 @@ class TelegramChannel:
             failures = 0
             for update in updates:
                 try:
-                    self.handle_update(update)
+                    self.handle_guarded(update)
                 except Exception:
-                    # The database is unavailable, say: poll again from this update later.
-                    log.exception("telegram: update %d not handled", update.update_id)
+                    # Failed a first time, or the database is unavailable: poll again from this
+                    # update later. A second failure gives it up (bot.channels.poison).
+                    log.warning("telegram: update %d not handled yet", update.update_id)
                     await asyncio.sleep(1)
                     break
                 offset = update.update_id + 1
@@ -182,15 +219,22 @@ class TelegramChannel:
             return web.Response(status=401)
         try:
             update = Update.model_validate(await request.json())
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, RecursionError):  # RecursionError: absurdly deep
             log.error("telegram: webhook body is not an update")
             return web.Response(status=400)
         try:
-            self.handle_update(update)
+            self.handle_guarded(update)
         except Exception:
-            log.exception("telegram: update %d not handled", update.update_id)
+            log.warning("telegram: update %d not handled yet", update.update_id)
             return web.Response(status=500)  # Telegram retries it later
+        # Handled, or given up after its second failure (recorded as failed): Telegram may
+        # forget it.
         return web.Response(status=200)
+
+    def handle_guarded(self, update: Update) -> None:
+        """handle_update() under the poison-update rule: raises only when the update must be
+        offered again; after its second failure it is recorded as failed and skipped."""
+        guarded(self.db, CHANNEL, f"u:{update.update_id}", lambda: self.handle_update(update))
 
     def handle_update(self, update: Update) -> None:
         """Run one update through the engine (one committed transaction), then send what follows.

@@ -65,6 +65,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels import clean
 from bot.channels.textual import render_numbered, split_text
 from bot.engine.texts import Texts
 from bot.engine.types import Incoming, Reply
@@ -117,7 +118,7 @@ def to_incoming(update: dict[str, Any]) -> Incoming | None:
         return None
     text = message.get("text")
     is_text = event in TEXT_EVENTS and isinstance(text, str) and bool(text.strip())
-    return Incoming(
+    found = Incoming(
         channel=CHANNEL,
         chat_id=chat_id,
         user_id=user_id,
@@ -128,6 +129,7 @@ def to_incoming(update: dict[str, Any]) -> Incoming | None:
         kind="text" if is_text else "other",
         at=_seconds(message.get("date")),
     )
+    return clean.incoming(found)  # whatever a person sends can be stored (bot.channels.clean)
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -138,7 +140,7 @@ def _id(value: Any) -> str:
     """Ids are strings; a number is taken as one too, anything else as missing."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         return ""
-    return str(value).strip()
+    return clean.safe_id(str(value).strip())  # "" when nothing storable is left
 
 
 def _seconds(date: Any) -> float:

@@ -19,17 +19,19 @@ import contextlib
 import hmac
 import logging
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from aiohttp import web
 
 from bot.app import Services
+from bot.channels.poison import guarded, raw_key
 from bot.channels.webhooks import webhook_secret, webhook_url
 from bot.channels.zalo import to_incoming, unwrap
 from bot.channels.zalo_api import ZaloApi, ZaloError
 from bot.delivery.policy import Rate, RetryPolicy
 from bot.delivery.worker import OutboxWorker
-from bot.delivery.zalo import CHAT_RATE, QUOTA_WAIT, ZaloSender
+from bot.delivery.zalo import CHAT_RATE, QUOTA_MAX_WAIT, QUOTA_WAIT, ZaloSender
 from bot.web.certificate_files import CertificateFiles
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,11 @@ POLL_TIMEOUT = 30
 REQUEST_TIMEOUT = 20.0
 MAX_POLL_BACKOFF = 30.0
 MAX_STORE_RETRY = 30.0
+# Start-up calls failing for any reason but a refused token are tried again, waiting 1, 2, 4 …
+# seconds up to this.
+MAX_START_BACKOFF = 60.0
+
+T = TypeVar("T")
 
 
 class ZaloChannel:
@@ -92,24 +99,39 @@ class ZaloChannel:
 
     async def start(self) -> None:
         """Check the token, then take updates and drain the outbox until stop()."""
-        try:
-            self.me = await self.api.get_me()
-        except ZaloError as error:
-            if error.code == 401:
-                await self.api.close()
-                raise SystemExit(self.texts.render("zalo.token_rejected")) from None
-            raise
+        self.me = await self._at_start("getMe", self.api.get_me)
         if self.webhook_url:
-            await self.api.set_webhook(self.webhook_url, self.secret)
+            url = self.webhook_url
+            await self._at_start("setWebhook", lambda: self.api.set_webhook(url, self.secret))
             log.info("zalo: webhook set", extra={"url": self.webhook_url})
         else:
             # getUpdates stays silent while a webhook is set.
-            await self.api.delete_webhook()
+            await self._at_start("deleteWebhook", self.api.delete_webhook)
             self._poller = asyncio.create_task(self.poll(), name="zalo-polling")
             log.info("zalo: long polling")
         if self.certificates.base is None:
             log.warning("zalo: no PUBLIC_BASE_URL or WEBHOOK_URL; certificates go as text")
         self.worker.start()
+
+    async def _at_start(self, method: str, call: Callable[[], Awaitable[T]]) -> T:
+        """A start-up call: a refused token (401) ends the process with a clear message; any
+        other failure (an HTML 502, a body that is not JSON, no answer) is logged and tried
+        again with backoff."""
+        failures = 0
+        while True:
+            try:
+                return await call()
+            except ZaloError as error:
+                if error.code == 401:
+                    await self.api.close()
+                    raise SystemExit(self.texts.render("zalo.token_rejected")) from None
+                kind = f"{error.code if error.code is not None else 'no answer'}"
+            except Exception as error:
+                kind = type(error).__name__
+            failures += 1
+            delay = min(MAX_START_BACKOFF, 2.0 ** (failures - 1))
+            log.warning("zalo: %s failed at start-up (%s); again in %.0fs", method, kind, delay)
+            await asyncio.sleep(delay)
 
     async def stop(self) -> None:
         if self._poller is not None:
@@ -129,8 +151,9 @@ class ZaloChannel:
                 update = await self.api.get_update(self.poll_timeout)
             except ZaloError as error:
                 failures += 1
+                # A 429 waits 2 s, then longer while they go on (as the sender does).
                 delay = (
-                    QUOTA_WAIT
+                    min(QUOTA_MAX_WAIT, QUOTA_WAIT * 2.0 ** (failures - 1))
                     if error.code == 429
                     else min(MAX_POLL_BACKOFF, 2.0 ** (failures - 1))
                 )
@@ -145,11 +168,12 @@ class ZaloChannel:
             await self._store(update)
 
     async def _store(self, update: dict[str, Any]) -> None:
-        """Zalo has already forgotten this update: try until the engine has stored it."""
+        """Zalo has already forgotten this update: try until the engine has stored it, or until
+        it is given up after its second failure (bot.channels.poison)."""
         delay = 1.0
         while True:
             try:
-                self.handle_update(update)
+                self.handle_guarded(update)
                 return
             except Exception:
                 log.exception("zalo: update not stored; trying again in %.0fs", delay)
@@ -164,17 +188,22 @@ class ZaloChannel:
             return web.Response(status=401)
         try:
             update = unwrap(await request.json())
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: an absurdly deep body
             update = None
         if update is None:
             log.error("zalo: webhook body is not an update")
             return web.Response(status=400)
         try:
-            self.handle_update(update)
+            self.handle_guarded(update)
         except Exception:
-            log.exception("zalo: update not handled")
+            log.warning("zalo: update not handled yet")
             return web.Response(status=500)
+        # Handled, or given up after its second failure (recorded as failed).
         return web.json_response({"ok": True})
+
+    def handle_guarded(self, update: dict[str, Any]) -> None:
+        """handle_update() under the poison-update rule (bot.channels.poison)."""
+        guarded(self.db, "zalo", raw_key(update), lambda: self.handle_update(update))
 
     def handle_update(self, update: dict[str, Any]) -> None:
         """Run one update through the engine (one committed transaction), then wake the sender.

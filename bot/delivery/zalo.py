@@ -8,7 +8,9 @@ three then one a second (ZALO_CHAT_RATE). Both are guesses on the safe side, not
 
 Errors (codes from the docs' error_code page; confidence in brackets):
 - 429 "Quota exceeded" (JSON), or an HTML 429 page from Zalo's proxy [confirmed / measured]:
-  no retry-after is published, so the chat waits QUOTA_WAIT seconds; not a failed attempt.
+  no retry-after is published, so the chat waits QUOTA_WAIT (2) seconds, doubling with each
+  429 in a row for that chat up to QUOTA_MAX_WAIT, and back to 2 s once a message goes through;
+  not a failed attempt. (A fixed minute made a resident wait a minute for the next answer.)
 - 408, 425, 5xx, 403 (which the docs call "internal server error"), no answer, an answer that is
   not JSON [confirmed codes; retrying them is what OpenClaw does]: retried with backoff.
 - 401 [confirmed]: the token was refused; retried (the rows wait for the new token) and logged.
@@ -44,7 +46,9 @@ log = logging.getLogger(__name__)
 
 OVERALL_RATE = Rate(per_second=30, burst=1)
 CHAT_RATE = Rate(per_second=1, burst=3)
-QUOTA_WAIT = 60.0
+# Seconds a chat waits after a 429: QUOTA_WAIT, doubled for each further 429 in a row.
+QUOTA_WAIT = 2.0
+QUOTA_MAX_WAIT = 60.0
 # Words in an error's description that mean the chat cannot be reached (English as Zalo's API
 # answers, Vietnamese in case it answers in the user's language).
 _GONE = (
@@ -61,12 +65,18 @@ _GONE = (
 )
 
 
-def classify(error: ZaloError) -> DeliveryError:
-    """What the outbox worker should do about a failed send."""
+def quota_wait(hits: int) -> float:
+    """Seconds to wait after the `hits`-th 429 in a row."""
+    return min(QUOTA_MAX_WAIT, QUOTA_WAIT * 2.0 ** max(0, hits - 1))
+
+
+def classify(error: ZaloError, quota_hits: int = 1) -> DeliveryError:
+    """What the outbox worker should do about a failed send (`quota_hits`: the 429s in a row
+    for this chat, counting this one)."""
     description = error.description
     lowered = description.lower()
     if error.code == 429:
-        return RetryAfter(QUOTA_WAIT, f"zalo 429: {description}")
+        return RetryAfter(quota_wait(quota_hits), f"zalo 429: {description}")
     if not error.from_zalo:
         # No answer, or not Zalo's (a proxy's error page): nothing is known about the message.
         return TemporaryError(str(error))
@@ -98,6 +108,8 @@ class ZaloSender:
         self.photo_url = photo_url
         self.overall_rate = overall_rate
         self._chat_rate = chat_rate
+        # 429s in a row, per chat; forgotten once a message to the chat goes through.
+        self._quota_hits: dict[str, int] = {}
 
     def chat_rate(self, chat_id: str) -> Rate:
         return self._chat_rate
@@ -122,11 +134,15 @@ class ZaloSender:
                 assert utf16_len(part.text) <= MAX_TEXT, "render() splits at Zalo's limit"
                 await self.api.send_message(part.chat_id, part.text)
         except ZaloError as error:
-            failure = classify(error)
+            hits = self._quota_hits.get(part.chat_id, 0) + 1 if error.code == 429 else 1
+            failure = classify(error, hits)
+            if isinstance(failure, RetryAfter):
+                self._quota_hits[part.chat_id] = hits
             if isinstance(part, PhotoPart) and isinstance(failure, Rejected):
                 log.error("zalo: the photo was refused (%s); the text goes without it", error)
                 return
             raise failure from error
+        self._quota_hits.pop(part.chat_id, None)
 
     async def _typing(self, chat_id: str) -> None:
         """Show "typing…" while Zalo fetches the photo from us; only a sign, so a failure is

@@ -115,7 +115,72 @@ class Engine:
     # -- the contract --------------------------------------------------------------------------
 
     def handle(self, incoming: Incoming) -> Outcome:
-        """Process one update in one transaction; replies are in the outbox when this returns."""
+        """Process one update in one transaction; replies are in the outbox when this returns.
+
+        Raises when the update could not be processed (the channel offers it again), except the
+        updates.POISON_ATTEMPTS-th time: the update is then given up (recorded as failed and as
+        processed), the person gets a polite apology where possible, and the channel moves on."""
+        try:
+            return self._handle(incoming)
+        except Exception as error:
+            if not self._give_up(incoming, error):
+                raise
+            return Outcome(self._apologise(incoming), failed=True)
+
+    def _give_up(self, incoming: Incoming, error: Exception) -> bool:
+        """Count a failed try of the update; True when it is now given up."""
+        fields = {"channel": incoming.channel, "error": type(error).__name__}
+        if updates.transient(error):
+            log.warning("update not stored: the database failed", extra=fields)
+            return False
+        try:
+            attempts = updates.record_failure(
+                self.db,
+                incoming.channel,
+                incoming.update_id,
+                type(error).__name__,
+                int(self.clock()),
+            )
+        except Exception:
+            log.exception("update failed and its failure could not be recorded", extra=fields)
+            return False
+        if attempts < updates.POISON_ATTEMPTS:
+            log.warning("update failed (try %d); it will be offered again", attempts, extra=fields)
+            return False
+        log.error("update given up after %d failures", attempts, extra=fields)
+        return True
+
+    def _apologise(self, incoming: Incoming) -> list[Reply]:
+        """The "something went wrong" answer to a given-up update, if it can be queued."""
+        now = int(self.clock())
+        try:
+            with self.db.atomic():
+                user = users.find(self.db, incoming.channel, incoming.user_id)
+                goi = self.address(user) if user is not None else "bác/anh/chị"
+                reply = Reply(
+                    self.texts.render(
+                        "help.error",
+                        goi=goi,
+                        Goi=goi[:1].upper() + goi[1:],
+                        ten="",
+                        xa=self.commune_name,
+                        co_nut=self.channel_has_buttons(incoming.channel),
+                    )
+                )
+                outbox.enqueue(
+                    self.db,
+                    channel=incoming.channel,
+                    chat_id=incoming.chat_id,
+                    user_id=None if user is None else user.id,
+                    body=reply.to_dict(),
+                    now=now,
+                )
+        except Exception:
+            log.exception("no apology could be queued", extra={"channel": incoming.channel})
+            return []
+        return [reply]
+
+    def _handle(self, incoming: Incoming) -> Outcome:
         now = int(self.clock())
         with self.db.atomic():
             if not updates.mark_processed(self.db, incoming.channel, incoming.update_id, now):

@@ -87,3 +87,5 @@ class Incoming:
 class Outcome:
     replies: list[Reply]
     duplicate: bool = False
+    # The update could not be processed and was given up (bot.store.updates.record_failure).
+    failed: bool = False

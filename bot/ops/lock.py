@@ -19,7 +19,10 @@ from bot.ops import OpsError
 
 
 def lock_path(database_path: Path) -> Path:
-    return database_path.with_name(database_path.name + ".lock")
+    """The lock file beside the database file itself: a symbolic link to the database, or a
+    path through a linked directory, names the same lock."""
+    real = Path(os.path.realpath(database_path))
+    return real.with_name(real.name + ".lock")
 
 
 @contextmanager

@@ -6,7 +6,10 @@ What keeps personal data out:
 - an exception is logged as its type and stack frames only: an exception's message may quote
   the input that caused it ("invalid literal for int(): 'Nguyễn Văn A'");
 - every line passes a scrubber that blanks the configured secrets (bot tokens appear in Bot API
-  URLs) and anything shaped like a Vietnamese phone number.
+  URLs), also URL-encoded or without their numeric prefix, anything shaped like a bot token
+  (a token no setting names, an old one), and anything shaped like a Vietnamese phone number;
+- an exception no code caught (the main thread's, another thread's) is logged the same way,
+  never printed raw: a traceback may quote a URL, and with it the token.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import json
 import logging
 import re
 import sys
+import threading
 import traceback
+import urllib.parse
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -29,6 +34,9 @@ _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
     "taskName",
 }
 _PHONE = re.compile(r"(?<![\w.])(?:\+?84|0)[35789]\d{8}(?!\d)")
+# A Telegram-style bot token ("123456789:AA…", 30+ characters after the colon), also with the
+# colon URL-encoded: blanked even when no setting names it.
+_TOKEN_SHAPED = re.compile(r"\b\d{6,}(?::|%3[Aa])[A-Za-z0-9_-]{30,}")
 _MARK = "hocvuso_handler"
 
 
@@ -43,7 +51,14 @@ def _frames(exc_info: Any) -> str:
 class _Base(logging.Formatter):
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if len(s) >= 6]
+        forms: set[str] = set()
+        for secret in secrets:
+            forms.update({secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote(secret)})
+            prefix, colon, rest = secret.partition(":")
+            if colon and prefix.isdigit() and len(rest) >= 20:
+                forms.add(rest)  # the secret part of a Telegram token, alone
+        # Longest first, so a longer form is not half-blanked by a shorter one.
+        self.secrets = sorted((s for s in forms if len(s) >= 6), key=len, reverse=True)
 
     def fields(self, record: logging.LogRecord) -> dict[str, Any]:
         fields = {
@@ -59,6 +74,7 @@ class _Base(logging.Formatter):
     def scrub(self, line: str) -> str:
         for secret in self.secrets:
             line = line.replace(secret, "[secret]")
+        line = _TOKEN_SHAPED.sub("[secret]", line)
         return _PHONE.sub("[phone]", line)
 
     @staticmethod
@@ -111,4 +127,20 @@ def setup_logging(settings: Settings, stream: TextIO | None = None) -> logging.H
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
     logging.captureWarnings(True)
+    sys.excepthook = _log_uncaught
+    threading.excepthook = _log_thread_uncaught
     return handler
+
+
+def _log_uncaught(kind: type[BaseException], error: BaseException, tb: Any) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        return
+    logging.getLogger("bot").critical("uncaught error", exc_info=(kind, error, tb))
+
+
+def _log_thread_uncaught(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit or args.exc_value is None:
+        return
+    logging.getLogger("bot").critical(
+        "uncaught error in a thread", exc_info=(args.exc_type, args.exc_value, args.exc_traceback)
+    )

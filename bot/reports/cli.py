@@ -124,6 +124,12 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if len(password) > accounts.MAX_PASSWORD:
+        print(
+            texts.render("officials.cli_password_too_long", max_len=accounts.MAX_PASSWORD),
+            file=sys.stderr,
+        )
+        return 2
     accounts.create(
         services.db,
         username=username,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Sequence
 
 from openpyxl import Workbook
@@ -20,9 +21,24 @@ DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="0B7A4B")
 
 
+def printable(text: str) -> str:
+    """The text without what a file cannot hold or a reader cannot see: control characters
+    other than line breaks and tabs (Excel and Word refuse them), invisible format characters
+    (direction marks), surrogates. A name stored before such names were refused still exports."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char
+        for char in text
+        if char in " \n\t" or unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Zl", "Zp")
+    )
+
+
 def neutralise(value: Value) -> Value:
-    if isinstance(value, str) and value.startswith(DANGEROUS_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = printable(value)
+        if value.startswith(DANGEROUS_START):
+            return "'" + value
     return value
 
 

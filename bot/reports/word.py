@@ -35,6 +35,7 @@ from docx.text.paragraph import Paragraph
 from bot.engine.texts import Texts
 from bot.reports import charts
 from bot.reports.columns import GROUP_COLUMNS, VILLAGE_COLUMNS, Column, display_name, fmt
+from bot.reports.exports import printable
 from bot.reports.model import Report, Row
 from bot.reports.sentences import gap_text, rules_note, short_pct, summary_lines
 from bot.store.report_sections import Sections
@@ -103,7 +104,7 @@ def _paragraph(
 ) -> Paragraph:
     para = doc.add_paragraph()
     if text:
-        run = para.add_run(text)
+        run = para.add_run(printable(text))
         run.bold, run.italic, run.font.size = bold, italic, Pt(size)
     para.paragraph_format.space_after = Pt(space)
     if align is not None:
@@ -128,7 +129,7 @@ def _cell_text(
 ) -> None:
     cell.text = ""
     para = cell.paragraphs[0]
-    run = para.add_run(text)
+    run = para.add_run(printable(text))
     run.bold, run.font.size = bold, Pt(size)
     para.paragraph_format.space_after = Pt(0)
     if align is not None:
@@ -272,7 +273,7 @@ def _header(doc: DocxDocument, report: Report, texts: Texts, day: date) -> None:
     para = left.add_paragraph()
     para.alignment = center
     para.paragraph_format.space_after = Pt(0)
-    run = para.add_run(name)
+    run = para.add_run(printable(name))
     run.bold, run.font.size = True, Pt(12)
     _rule(left, 2.2, left_cm)
     if village is None:

@@ -429,6 +429,27 @@ def m013_pending_question(db: Database) -> None:
 
 
 @migrations()
+def m014_failed_updates(db: Database) -> None:
+    # An update whose processing failed: counted, and given up ("failed") after the second
+    # failure, so one bad update never stops a channel. Ids only: no text, no name.
+    _run(
+        db,
+        """
+        CREATE TABLE failed_updates (
+            channel TEXT NOT NULL,
+            update_id TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            error TEXT NOT NULL,
+            first_failed_at INTEGER NOT NULL,
+            last_failed_at INTEGER NOT NULL,
+            given_up_at INTEGER,
+            PRIMARY KEY (channel, update_id)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+@migrations()
 def m015_access(db: Database) -> None:
     # A key this installation signs its web chat cookies with (a chat exists only after a real
     # page load), and one row /healthz rewrites to prove the database still takes writes.

@@ -106,7 +106,7 @@ def as_of(
 ) -> dict[tuple[Any, int], dict[str, int]]:
     """(village or group, web chat 0/1) -> the "as of" columns on `day` ("2026-09-30")."""
     key = _KEY[by]
-    rows = _sum_as_of(db, "hist", HISTORY_COLUMNS, f"{key}, wc", day, unit_id)
+    rows = _sum_as_of(db, "hist", list(HISTORY_COLUMNS), f"{key}, wc", day, unit_id)
     return {
         (r[0], int(r[1])): dict(zip(HISTORY_COLUMNS, map(int, r[2:]), strict=True)) for r in rows
     }

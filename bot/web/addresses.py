@@ -44,6 +44,12 @@ def _ip(text: str) -> str | None:
         return None
 
 
+def from_trusted_proxy(request: web.Request) -> bool:
+    """Whether the peer is one of TRUSTED_PROXIES (so its forwarded headers are believed)."""
+    remote = _ip(request.remote or "") or "unknown"
+    return _is_trusted(remote, _trusted(request.app[SERVICES].settings.trusted_proxies))
+
+
 def client_address(request: web.Request) -> str:
     """The address to throttle by (never None: an unknown peer is "unknown", one bucket)."""
     remote = _ip(request.remote or "") or "unknown"

@@ -22,10 +22,12 @@ from aiohttp import web
 
 from bot.app import Services
 from bot.certificates import image_path, render
+from bot.channels import clean
+from bot.channels.poison import handle_now
 from bot.engine.types import MAX_PAYLOAD_BYTES, Incoming
 from bot.store import access, certificates, outbox, users
 from bot.web import limits
-from bot.web.addresses import address_key, client_address
+from bot.web.addresses import address_key, client_address, from_trusted_proxy
 from bot.web.keys import SERVICES, TEMPLATES
 
 CHANNEL = "webchat"
@@ -77,9 +79,23 @@ def _issued(request: web.Request, chat_id: str) -> bool:
     return users.find(_services(request).db, CHANNEL, chat_id) is not None
 
 
-def _set_cookie(response: web.StreamResponse, chat_id: str) -> None:
+def is_https(request: web.Request) -> bool:
+    """The browser reached us over HTTPS: directly, or through a trusted proxy that says so."""
+    if request.secure:
+        return True
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return forwarded == "https" and from_trusted_proxy(request)
+
+
+def _set_cookie(request: web.Request, response: web.StreamResponse, chat_id: str) -> None:
     response.set_cookie(
-        COOKIE, chat_id, max_age=365 * 24 * 3600, httponly=True, samesite="Strict", path="/"
+        COOKIE,
+        chat_id,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Strict",
+        path="/",
+        secure=is_https(request),  # behind HTTPS the cookie never travels in clear text
     )
 
 
@@ -102,7 +118,7 @@ async def page(request: web.Request) -> web.Response:
         "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
     )
     if fresh:
-        _set_cookie(response, new_chat_id(request.app[COOKIE_KEY]))
+        _set_cookie(request, response, new_chat_id(request.app[COOKIE_KEY]))
     return response
 
 
@@ -141,7 +157,7 @@ async def send(request: web.Request) -> web.Response:
         return _bad_request(services)
     try:
         data = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # RecursionError: deep
         return _bad_request(services)
     if not isinstance(data, dict):
         return _bad_request(services)
@@ -165,20 +181,25 @@ async def send(request: web.Request) -> web.Response:
     if not _issued(request, chat_id):
         message = services.texts.render("web.reload")
         return web.json_response({"error": message}, status=403)
-    services.engine.handle(
-        Incoming(
-            channel=CHANNEL,
-            chat_id=chat_id,
-            user_id=chat_id,
-            update_id=f"{chat_id}:{message_id}",
-            text=text,
-            payload=payload,
-            kind="button" if payload else "text",
-            at=time.time(),
-            # Wrong codes are throttled per address too (bot/code_guesses.py): a hash, not the IP.
-            extra={"address": address_key(client_address(request))},
-        )
+    handled = handle_now(
+        services.engine,
+        clean.incoming(
+            Incoming(
+                channel=CHANNEL,
+                chat_id=chat_id,
+                user_id=chat_id,
+                update_id=f"{chat_id}:{message_id}",
+                text=text,
+                payload=payload,
+                kind="button" if payload else "text",
+                at=time.time(),
+                # Wrong codes are throttled per address too (bot/code_guesses.py): a hash.
+                extra={"address": address_key(client_address(request))},
+            )
+        ),
     )
+    if handled is None:  # the database could not take it: nothing changed, send it again
+        return web.json_response({"error": services.texts.render("channel.busy")}, status=503)
     return web.json_response({"replies": _replies(services, chat_id)})
 
 

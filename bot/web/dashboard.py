@@ -24,7 +24,7 @@ from bot.store import audit, units
 from bot.store import reports as queries
 from bot.web import dashboard_admin, dashboard_auth, dashboard_questions, dashboard_report
 from bot.web.dashboard_auth import PATH, Auth, forbidden, login_required
-from bot.web.dashboard_ui import download, redirect, render
+from bot.web.dashboard_ui import download, number, redirect, render
 from bot.web.keys import SERVICES
 
 LEARNERS_SHOWN = 200
@@ -133,18 +133,20 @@ def _page(request: web.Request, auth: Auth, report: Report, template: str) -> we
 
 
 async def overview(request: web.Request, auth: Auth) -> web.StreamResponse:
-    if not auth.official.is_admin:
-        query = f"?period={request.query['period']}" if "period" in request.query else ""
-        return redirect(f"{PATH}/village/{auth.official.unit_id}{query}")
     period = _period(request)
-    if period is None:
+    if period is None:  # before any redirect: what goes into a Location header is checked
         return forbidden(request, "dashboard.bad_period")
+    if not auth.official.is_admin:
+        query = f"?period={period.key}" if "period" in request.query else ""
+        return redirect(f"{PATH}/village/{auth.official.unit_id}{query}")
     report = build_report(request.app[SERVICES], period)
     return _page(request, auth, report, "dashboard/overview.html")
 
 
 async def village(request: web.Request, auth: Auth) -> web.StreamResponse:
-    unit_id = int(request.match_info["unit_id"])
+    unit_id = number(request.match_info["unit_id"])
+    if unit_id is None:
+        raise web.HTTPNotFound()
     if not _allowed(auth, unit_id):
         return forbidden(request)
     services = request.app[SERVICES]
@@ -166,7 +168,7 @@ async def export(request: web.Request, auth: Auth) -> web.StreamResponse:
     if fmt == "docx" and kind != "report":
         raise web.HTTPNotFound()
     unit_text = request.query.get("unit", "")
-    unit_id = int(unit_text) if unit_text.isdigit() else None
+    unit_id = number(unit_text)
     if unit_text and unit_id is None:
         raise web.HTTPNotFound()
     if not auth.official.is_admin and unit_id is None:

@@ -29,7 +29,7 @@ from bot.web.dashboard_auth import (
     forbidden,
     login_required,
 )
-from bot.web.dashboard_ui import redirect, render
+from bot.web.dashboard_ui import number, redirect, render
 from bot.web.keys import SERVICES
 
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -121,13 +121,15 @@ def _target(form: dict[str, str], multi: dict[str, list[str]]) -> broadcasts.Tar
     kind = form.get("kind", "all")
     try:
         if kind == "villages":
-            ids = tuple(int(v) for v in multi.get("unit_ids", []) if v.isdigit())
-            return broadcasts.Target("villages", unit_ids=ids) if ids else None
+            found = [number(v) for v in multi.get("unit_ids", [])]
+            ids = tuple(i for i in found if i is not None)
+            ok = ids and len(ids) == len(found)
+            return broadcasts.Target("villages", unit_ids=ids) if ok else None
         if kind == "groups":
             groups = tuple(multi.get("groups", []))
             return broadcasts.Target("groups", groups=groups) if groups else None
         if kind == "inactive":
-            days = int(form.get("inactive_days", ""))
+            days = number(form.get("inactive_days", "")) or 0
             return broadcasts.Target("inactive", inactive_days=days) if 1 <= days <= 365 else None
         if kind in ("all", "not_core"):
             return broadcasts.Target(kind)  # type: ignore[arg-type]
@@ -233,7 +235,9 @@ async def cancel_post(request: web.Request, auth: Auth) -> web.StreamResponse:
     if await checked_form(request, auth) is None:
         return _csrf_failed(request)
     services = request.app[SERVICES]
-    broadcast_id = int(request.match_info["bid"])
+    broadcast_id = number(request.match_info["bid"])
+    if broadcast_id is None:
+        raise web.HTTPNotFound()
     now = int(time.time())
     if broadcasts.cancel(services.db, broadcast_id, now):
         with services.db.atomic():
@@ -296,10 +300,10 @@ async def officials_post(request: web.Request, auth: Auth) -> web.StreamResponse
     if form is None:
         return _csrf_failed(request)
     db = request.app[SERVICES].db
-    target = officials.get(db, int(form.get("official_id", "0") or 0))
+    official_id = number(form.get("official_id"))
+    target = officials.get(db, official_id) if official_id is not None else None
     role = form.get("role", "")
-    unit_text = form.get("unit_id", "")
-    unit_id = int(unit_text) if role == "village" and unit_text.isdigit() else None
+    unit_id = number(form.get("unit_id")) if role == "village" else None
     if target is None or target.id == auth.official.id:
         return _officials_view(request, auth, 400, problem="dashboard.officials_bad")
     try:

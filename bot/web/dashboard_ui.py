@@ -28,6 +28,14 @@ HEADERS = {
 }
 
 
+def number(text: str | None) -> int | None:
+    """An id or count typed in ASCII digits that SQLite can hold; None for anything else: "²"
+    and "٣" (digits to Python's isdigit, not to int or to a person), 24 digits, "-1", ""."""
+    if not text or len(text) > 18 or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def redirect(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location, **HEADERS})
 

@@ -188,6 +188,8 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     description: str = ""
+    # Not the Bot API's JSON: "html" a proxy's error page, "garbage" a body no one can read.
+    body: str = ""
 
 
 @dataclass
@@ -258,6 +260,12 @@ class FakeTelegram:
                 # The client gave up waiting: as with a request lost on the way, nothing happens.
                 self.abandoned += 1
                 return web.Response(status=499)
+        if fault is not None and fault.body:
+            self.calls.append(Call(method, params, fault.status, time.monotonic()))
+            if fault.body == "html":
+                page = f"<html><body><h1>{fault.status} Bad Gateway</h1><hr>nginx</body></html>"
+                return web.Response(status=fault.status, text=page, content_type="text/html")
+            return web.Response(status=fault.status, text='{"ok": tru', content_type="text/plain")
         if fault is not None and fault.status:
             parameters = {"retry_after": fault.retry_after} if fault.retry_after else {}
             if fault.retry_after:
@@ -330,8 +338,9 @@ class FakeTelegram:
         times: int = 1,
         chat_id: int | None = None,
         retry_after: int | None = None,
+        body: str = "",
     ) -> Fault:
-        fault = Fault(method, status, times, chat_id, retry_after)
+        fault = Fault(method, status, times, chat_id, retry_after, body=body)
         self.faults.append(fault)
         return fault
 

@@ -52,6 +52,10 @@ METHODS = {
 BLOCKED = (403, "The user has blocked the bot")
 _OPTION = re.compile(r"^(\d+)\. (.+)$")
 _HINT = re.compile(r"^\(Gõ [0-9, ]+(?: hoặc \d+)?\)$")
+_NGINX_PAGE = (
+    "<html><head><title>{status} Bad Gateway</title></head><body><center>"
+    "<h1>{status} Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
+)
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 _NGINX_429 = (
     "<html><head><title>429 Too Many Requests</title></head><body><center>"
@@ -125,7 +129,7 @@ class Fault:
     chat_id: str | None = None
     delay: float = 0.0
     description: str = ""
-    html: bool = False  # the proxy's HTML page (HTTP 429) instead of Zalo's JSON
+    html: bool = False  # the proxy's HTML page (HTTP `code`, 429 by default) instead of JSON
 
 
 _DESCRIPTIONS = {
@@ -206,8 +210,10 @@ class FakeZalo:
                 self.abandoned += 1
                 return web.Response(status=499)
         if fault is not None and fault.html:
-            self.calls.append(Call(method, params, 429, time.monotonic()))
-            return web.Response(status=429, text=_NGINX_429, content_type="text/html")
+            status = fault.code or 429
+            self.calls.append(Call(method, params, status, time.monotonic()))
+            page = _NGINX_429 if status == 429 else _NGINX_PAGE.format(status=status)
+            return web.Response(status=status, text=page, content_type="text/html")
         if fault is not None and fault.code:
             description = fault.description or _DESCRIPTIONS.get(fault.code, "Error")
             return self._answer(method, params, ApiError(fault.code, description))

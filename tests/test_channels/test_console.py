@@ -51,3 +51,23 @@ def test_numbered_rendering() -> None:
     texts = Texts(ROOT / "content" / "vi" / "messages")
     assert render_numbered(reply, texts) == "Chọn:\n\n1. Có\n2. Chưa\n3. Không rõ\n(Gõ 1, 2 hoặc 3)"
     assert render_numbered(Reply("Chỉ chữ"), texts) == "Chỉ chữ"
+
+
+def test_hostile_lines_are_each_answered(tmp_path: Path) -> None:
+    """Lines of control characters, spaces or bytes that are not UTF-8 each get an answer."""
+    lines = ["\x85", "\x0b", " " * 5000, "\u202e\u2066", "xin \udcff chào"]
+    script = ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape")
+    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "console.sqlite")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--user", "u"],
+        input=script,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert out.count("Trợ lý chỉ đọc được chữ.") == 4
+    assert "Traceback" not in result.stderr.decode()

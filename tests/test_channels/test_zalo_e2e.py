@@ -8,6 +8,7 @@ read) and reads the database file the process writes.
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import sqlite3
 from collections import Counter
@@ -131,3 +132,40 @@ async def test_webhook_refuses_a_wrong_secret_and_takes_a_lesson_and_a_repeat_on
     assert zalo.violations == []
     [(sent,)] = query(bot, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
     assert sent == len(zalo.to(user_id)) + len(person.inbox)
+
+
+async def test_429s_and_502s_lose_nothing_repeat_nothing_and_keep_order(zalo, tmp_path) -> None:
+    """Zalo answers 429 (its JSON, then the proxy's HTML page) and 502 (HTML, then JSON) on
+    sends: every answer arrives once, in order, a few seconds late rather than a minute."""
+    async with running(zalo, tmp_path) as bot:
+        person = zalo.person("Tư")
+        storms = [
+            [(429, False)],
+            [(429, True), (429, False)],  # two in a row: 2 s, then 4 s
+            [(502, True)],
+            [(502, False)],
+            [(429, True)],
+        ]
+        for storm in storms:
+            faults = [
+                zalo.fail("sendMessage", code, chat_id=person.user_id, html=html)
+                for code, html in storm
+            ]
+            await person.say("/trogiup")
+            await person.expect("Cách dùng Trợ lý", timeout=30)
+            assert all(fault.times == 0 for fault in faults), "the storm did not happen"
+        await onboard(person)
+        await zalo.wait_for(
+            lambda: query(bot, "SELECT COUNT(*) FROM outbox WHERE status != 'sent'") == [(0,)],
+            what="every reply sent",
+            timeout=30,
+        )
+        bot.signal(signal.SIGTERM)
+        assert await bot.wait(15) == 0, bot.log()
+    rows = query(bot, "SELECT body FROM outbox WHERE chat_id = ? ORDER BY id", (person.user_id,))
+    expected = [json.loads(body)["text"].split("\n", 1)[0] for (body,) in rows]
+    received = [sent.text.split("\n", 1)[0] for sent in person.inbox]
+    assert received == expected  # none lost, none twice, in order
+    refused = [c for c in zalo.calls if c.method == "sendMessage" and c.error_code]
+    assert len(refused) == 6
+    assert zalo.violations == []

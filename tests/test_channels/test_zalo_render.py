@@ -169,4 +169,7 @@ def test_zalo_errors_become_delivery_decisions(error, expected) -> None:
     decision = classify(error)
     assert type(decision) is expected
     if isinstance(decision, RetryAfter):
-        assert decision.seconds >= 30  # no retry-after is published: wait a while
+        # No retry-after is published: a short wait first, longer while 429s go on, capped.
+        assert decision.seconds == 2
+        waits = [classify(error, hits).seconds for hits in range(1, 9)]  # type: ignore[attr-defined]
+        assert waits == [2, 4, 8, 16, 32, 60, 60, 60]

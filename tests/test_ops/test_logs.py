@@ -141,3 +141,42 @@ async def test_a_whole_conversation_leaves_no_personal_data_in_the_logs(
         TOKEN,
     ):
         assert private not in text, private
+
+
+def test_a_token_is_blanked_in_every_form_it_may_take(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    setup_logging(
+        settings_for(tmp_path / "x.sqlite", log_json=False, telegram_bot_token=TOKEN), stream
+    )
+    log = logging.getLogger("aiohttp.client")
+    log.warning("POST http://127.0.0.1/bot%s/getMe", TOKEN.replace(":", "%3A"))
+    log.warning("secret part %s", TOKEN.split(":", 1)[1])
+    other = "6998877665:AAFq-another_token-not_in_settings_x1"
+    log.warning("old token %s", other)
+    text = stream.getvalue()
+    assert TOKEN.split(":", 1)[1] not in text
+    assert "AAFq-another_token" not in text
+    assert text.count("[secret]") == 3
+
+
+def test_an_uncaught_error_is_logged_without_its_message(tmp_path: Path) -> None:
+    import sys
+    import threading
+
+    stream = io.StringIO()
+    setup_logging(
+        settings_for(tmp_path / "x.sqlite", log_json=True, telegram_bot_token=TOKEN), stream
+    )
+    try:
+        raise ConnectionError(f"cannot reach https://api.telegram.org/bot{TOKEN}/getMe")
+    except ConnectionError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    thread = threading.Thread(target=lambda: int(f"bot{TOKEN}"))
+    thread.start()
+    thread.join()
+    lines = [json.loads(line) for line in _lines(stream)]
+    assert [(e["event"], e["error"]) for e in lines] == [
+        ("uncaught error", "ConnectionError"),
+        ("uncaught error in a thread", "ValueError"),
+    ]
+    assert TOKEN not in stream.getvalue() and "AAHkq3" not in stream.getvalue()
