@@ -59,8 +59,14 @@ def make_recipients(db_path: Path, count: int) -> float:
             "SELECT 'telegram', ? + i, ? + i, 'Người học', ?, ?, ?, ?, 1960, 'nguoi_dan' FROM n",
             [count, FIRST_CHAT, FIRST_CHAT, now, now, now, now],
         )
-        broadcasts.create(db, name="bench", target=broadcasts.Target("all"), send_at=now, now=now,
-                          message_key="core_track_invite")
+        broadcasts.create(
+            db,
+            name="bench",
+            target=broadcasts.Target("all"),
+            send_at=now,
+            now=now,
+            message_key="core_track_invite",
+        )
     started = time.perf_counter()
     while broadcasts.dispatch(services.engine, now, batch=2000) > 0:
         pass
@@ -77,11 +83,19 @@ def free_port() -> int:
 
 def start_sender(db_path: Path, base: str, limit: float, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=base, TELEGRAM_RATE=str(limit),
-               DEMO_SEED="false", LOG_LEVEL="WARNING")
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=base,
+        TELEGRAM_RATE=str(limit),
+        DEMO_SEED="false",
+        LOG_LEVEL="WARNING",
+    )
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run", "--db", str(db_path), "--port", str(free_port())],
-        cwd=log.parent, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        cwd=log.parent,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
     )
 
 

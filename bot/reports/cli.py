@@ -114,19 +114,19 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     password = _read_password(texts, args.password_stdin)
     if password is None:
         return 1
-    if accounts.password_problem(password) is not None:  # a longer one could never log in
+    if len(password) > accounts.MAX_PASSWORD:  # a longer one could never be typed in to log in
+        print(
+            texts.render("officials.cli_password_too_long", max_len=accounts.MAX_PASSWORD),
+            file=sys.stderr,
+        )
+        return 2
+    if accounts.password_problem(password) is not None:
         print(
             texts.render(
                 "officials.cli_bad_password",
                 min_len=accounts.MIN_PASSWORD,
                 max_len=accounts.MAX_PASSWORD,
             ),
-            file=sys.stderr,
-        )
-        return 2
-    if len(password) > accounts.MAX_PASSWORD:
-        print(
-            texts.render("officials.cli_password_too_long", max_len=accounts.MAX_PASSWORD),
             file=sys.stderr,
         )
         return 2

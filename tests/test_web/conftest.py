@@ -11,12 +11,13 @@ from bot.config import Settings
 
 @pytest.fixture
 def services(tmp_path: Path) -> Iterator[Services]:
-    # A scripted person taps faster than anyone could: the per-address limit (tested on its own
-    # in test_access_chat.py) is raised so it does not cut a whole lesson walked in seconds.
+    # Scripted people (and the fuzz test) type faster than anyone could: the rate limits, tested
+    # on their own in test_access_chat.py, are raised so they do not cut a scripted walk.
     settings = Settings(
         database_path=tmp_path / "web.sqlite",
         commune_name="Xã Bình Minh",
-        webchat_rate=50,
+        webchat_rate=1000,
+        webchat_total_rate=1000,
         _env_file=None,
     )  # type: ignore[call-arg]
     built = build(settings)

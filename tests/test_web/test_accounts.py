@@ -112,7 +112,7 @@ def test_cli_create_user_refuses_a_password_that_could_never_log_in(accounts, ca
     code = _cli(
         accounts, "create-user", "dai.qua", "--role", "admin", "--password-stdin", stdin="y" * 250
     )
-    assert code == 2 and "không quá 200 ký tự" in capsys.readouterr().err
+    assert code == 2 and "tối đa 200 ký tự" in capsys.readouterr().err
 
 
 async def test_dashboard_deactivate_activate_and_reset(aiohttp_client, accounts: Services):
