@@ -122,12 +122,14 @@ async def test_sigkill_then_sigterm_while_polling_lose_no_acknowledged_update(
     await asyncio.sleep(1.0)
     assistant.signal(signal.SIGTERM)
     signalled = time.monotonic()
-    code = await assistant.wait(timeout=10)
+    code = await assistant.wait(timeout=30)
     elapsed = time.monotonic() - signalled
     stop.set()
     await writing
     assert code == 0, assistant.log()
-    assert elapsed < 5, f"took {elapsed:.1f}s to stop"
+    # It stopped by itself, not cut off at SHUTDOWN_TIMEOUT (10 s): a loaded machine may take
+    # a few seconds, so this bounds the behaviour, not the speed.
+    assert elapsed < 9.5, f"took {elapsed:.1f}s to stop"
     acknowledged_now = people.acknowledged()
     assert len(acknowledged_now) > len(acknowledged), "the second run took no update"
     assert acknowledged_now <= recorded(assistant.db_path)
