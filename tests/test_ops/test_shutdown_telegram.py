@@ -127,8 +127,8 @@ async def test_sigkill_then_sigterm_while_polling_lose_no_acknowledged_update(
     stop.set()
     await writing
     assert code == 0, assistant.log()
-    # It stopped by itself, not cut off at SHUTDOWN_TIMEOUT (10 s): a loaded machine may take
-    # a few seconds, so this bounds the behaviour, not the speed.
+    # Within seconds: SHUTDOWN_TIMEOUT is 5 here and a long poll in flight is cancelled after
+    # it; the bound is loose so a loaded machine does not fail a promise that holds.
     assert elapsed < 9.5, f"took {elapsed:.1f}s to stop"
     acknowledged_now = people.acknowledged()
     assert len(acknowledged_now) > len(acknowledged), "the second run took no update"
