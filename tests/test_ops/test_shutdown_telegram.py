@@ -122,12 +122,14 @@ async def test_sigkill_then_sigterm_while_polling_lose_no_acknowledged_update(
     await asyncio.sleep(1.0)
     assistant.signal(signal.SIGTERM)
     signalled = time.monotonic()
-    code = await assistant.wait(timeout=10)
+    code = await assistant.wait(timeout=30)
     elapsed = time.monotonic() - signalled
     stop.set()
     await writing
     assert code == 0, assistant.log()
-    assert elapsed < 5, f"took {elapsed:.1f}s to stop"
+    # Within seconds: SHUTDOWN_TIMEOUT is 5 here and a long poll in flight is cancelled after
+    # it; the bound is loose so a loaded machine does not fail a promise that holds.
+    assert elapsed < 9.5, f"took {elapsed:.1f}s to stop"
     acknowledged_now = people.acknowledged()
     assert len(acknowledged_now) > len(acknowledged), "the second run took no update"
     assert acknowledged_now <= recorded(assistant.db_path)
