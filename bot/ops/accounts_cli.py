@@ -4,7 +4,6 @@ beside the other `admin` commands (bot/reports/cli.py)."""
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from typing import Any
 
@@ -37,7 +36,7 @@ def cmd_set_active(args: argparse.Namespace) -> int:
 
 def cmd_reset_password(args: argparse.Namespace) -> int:
     from bot import officials as accounts
-    from bot.reports.cli import _official, _read_password
+    from bot.reports.cli import _official, _password_refused, _read_password
 
     services = _services(args)
     texts = services.texts
@@ -47,15 +46,7 @@ def cmd_reset_password(args: argparse.Namespace) -> int:
     password = _read_password(texts, args.password_stdin)
     if password is None:
         return 1
-    if accounts.password_problem(password) is not None:
-        print(
-            texts.render(
-                "officials.cli_bad_password",
-                min_len=accounts.MIN_PASSWORD,
-                max_len=accounts.MAX_PASSWORD,
-            ),
-            file=sys.stderr,
-        )
+    if _password_refused(texts, password):
         return 2
     accounts.reset_password(services.db, official.id, password, int(time.time()), "cli")
     print(texts.render("officials.cli_password_reset", username=official.username))

@@ -90,6 +90,30 @@ def _read_password(texts: Texts, from_stdin: bool) -> str | None:
     return first
 
 
+
+def _password_refused(texts: Texts, password: str) -> bool:
+    """Say why a new password cannot be used (too long to ever be typed in at the login form,
+    or outside the length rules); False when it is fine."""
+    from bot import officials as accounts
+
+    if len(password) > accounts.MAX_PASSWORD:
+        print(
+            texts.render("officials.cli_password_too_long", max_len=accounts.MAX_PASSWORD),
+            file=sys.stderr,
+        )
+        return True
+    if accounts.password_problem(password) is not None:
+        print(
+            texts.render(
+                "officials.cli_bad_password",
+                min_len=accounts.MIN_PASSWORD,
+                max_len=accounts.MAX_PASSWORD,
+            ),
+            file=sys.stderr,
+        )
+        return True
+    return False
+
 def cmd_create_user(args: argparse.Namespace) -> int:
     from bot import officials as accounts
     from bot.app import build
@@ -114,21 +138,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     password = _read_password(texts, args.password_stdin)
     if password is None:
         return 1
-    if len(password) > accounts.MAX_PASSWORD:  # a longer one could never be typed in to log in
-        print(
-            texts.render("officials.cli_password_too_long", max_len=accounts.MAX_PASSWORD),
-            file=sys.stderr,
-        )
-        return 2
-    if accounts.password_problem(password) is not None:
-        print(
-            texts.render(
-                "officials.cli_bad_password",
-                min_len=accounts.MIN_PASSWORD,
-                max_len=accounts.MAX_PASSWORD,
-            ),
-            file=sys.stderr,
-        )
+    if _password_refused(texts, password):
         return 2
     accounts.create(
         services.db,

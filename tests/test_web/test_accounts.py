@@ -95,7 +95,7 @@ async def test_cli_reset_password_asks_twice_and_bounds_the_length(
     assert after == before
     # Longer than the login form takes: refused, since it could never log in.
     assert _cli(accounts, "reset-password", "thon.mot", "--password-stdin", stdin="x" * 201) == 2
-    assert "không quá 200 ký tự" in capsys.readouterr().err
+    assert "tối đa 200 ký tự" in capsys.readouterr().err
     assert _cli(accounts, "reset-password", "thon.mot", "--password-stdin", stdin="ngan\n") == 2
     new = "mat-khau-moi-" + "9" * 187  # exactly 200 characters
     assert _cli(accounts, "reset-password", "thon.mot", "--password-stdin", stdin=new + "\n") == 0
