@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from bot.engine.dispatcher import Engine
+from bot.features.onboarding_input import latest_birth_year
+from bot.store import users
 from lessons.model import Curriculum
+from tests.community_helpers import make_mentor
 from tests.factories import Conversation
 from tests.learning_helpers import answer, current_question, read_lesson
 
@@ -36,3 +40,46 @@ def test_tam_dung_in_a_quiz_resumes_at_the_same_question_with_the_answers_kept(
     # The first answer (wrong) still counts: all but one right.
     right = len(lesson.quiz) - 1
     assert f"{right}/{len(lesson.quiz)}" in conv.text, conv.text
+
+
+def _to_birth_year(mentor: Conversation) -> None:
+    mentor.press("m:mentor")
+    mentor.tap("Ghi tên người học trực tiếp")
+    mentor.send("Nguyễn Thị Tám")
+    mentor.tap("Thôn Đông")
+    assert "sinh năm nào" in mentor.text
+
+
+def test_a_mentor_registering_someone_gets_the_onboarding_birth_year_rules(
+    engine: Engine,
+) -> None:
+    mentor = make_mentor(engine)
+    this_year = engine.local_now().year
+    _to_birth_year(mentor)
+    mentor.send(str(this_year))  # never the current year
+    assert "chưa phải là năm sinh" in mentor.text
+    assert str(latest_birth_year(this_year)) in mentor.text
+    mentor.send("48")  # two digits: confirmed first
+    assert "Nguyễn Thị Tám sinh năm 1948, đúng không ạ?" in mentor.text
+    mentor.send("ko")
+    assert "sinh năm nào" in mentor.text
+    mentor.send("nam 1948")
+    assert "Người cao tuổi" in mentor.labels(), mentor.text
+    mentor.tap("Người cao tuổi")
+    mentor.tap("Người học đã đồng ý")
+    learner_id = engine.db.execute("SELECT id FROM users WHERE assisted = 1").fetchone()[0]
+    learner = users.get(engine.db, learner_id)
+    assert learner is not None and learner.birth_year == 1948
+
+
+def test_a_two_digit_year_confirmed_by_button(engine: Engine) -> None:
+    mentor = make_mentor(engine)
+    _to_birth_year(mentor)
+    mentor.send("sinh năm 54")
+    assert "sinh năm 1954, đúng không ạ?" in mentor.text
+    mentor.tap("Đúng rồi")
+    mentor.tap("Người cao tuổi")
+    mentor.tap("Người học đã đồng ý")
+    learner_id = engine.db.execute("SELECT id FROM users WHERE assisted = 1").fetchone()[0]
+    learner = users.get(engine.db, learner_id)
+    assert learner is not None and learner.birth_year == 1954
