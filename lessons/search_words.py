@@ -167,6 +167,8 @@ class Vocabulary:
         return out
 
     def is_definition_question(self, text: str) -> bool:
-        """ "X là gì", "X là cái gì", "X nghĩa là gì", "gì là X"."""
+        """ "X là gì", "X là cái gì", "X là app gì", "X nghĩa là gì", "gì là X"."""
         folded = " ".join(words(text))
-        return bool(re.search(r"\bla (cai )?(gi|j|ji)\b|\bnghia la\b|^(gi|j) la\b", folded))
+        return bool(
+            re.search(r"\bla (cai )?(app |ung dung )?(gi|j|ji)\b|\bnghia la\b|^(gi|j) la\b", folded)
+        )

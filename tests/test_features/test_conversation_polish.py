@@ -83,3 +83,21 @@ def test_a_two_digit_year_confirmed_by_button(engine: Engine) -> None:
     learner_id = engine.db.execute("SELECT id FROM users WHERE assisted = 1").fetchone()[0]
     learner = users.get(engine.db, learner_id)
     assert learner is not None and learner.birth_year == 1954
+
+
+def test_toi_nay_an_gi_is_refused(conv: Conversation) -> None:
+    conv.onboard()
+    conv.send("toi nay an gi")
+    assert "chưa có bài về việc này" in conv.text, conv.text
+
+
+def test_search_misses_now_find_the_right_entry(conv: Conversation, curriculum: Curriculum) -> None:
+    conv.onboard()
+    faq = {entry.id: entry for entry in curriculum.faq}
+    for typed, wanted, words in (
+        ("vneid la cai app gi", "vneid-la-gi", "VNeID"),
+        ("dt cua bac ko len mang dc", "dien-thoai-khong-vao-mang", "Wi-Fi"),
+        ("bi lua mat tien roi", "lua-dao-lo-chuyen-tien", "không chuyển thêm đồng nào"),
+    ):
+        conv.send(typed)
+        assert words in conv.text and faq[wanted].question in conv.text, (typed, conv.text)
