@@ -101,3 +101,34 @@ def test_search_misses_now_find_the_right_entry(conv: Conversation, curriculum: 
     ):
         conv.send(typed)
         assert words in conv.text and faq[wanted].question in conv.text, (typed, conv.text)
+
+
+def _mid_lesson(conv: Conversation) -> None:
+    conv.onboard()
+    lesson = conv.engine.curriculum.lesson("vneid-01")
+    conv.press("m:topics")
+    conv.press(f"t:{lesson.topic}")
+    conv.press(f"l:go:{lesson.id}")
+    conv.tap("Tiếp")
+    assert "(2/" in conv.text
+
+
+def test_xem_them_typed_after_an_answer_mid_lesson_on_the_console(
+    conv: Conversation, engine: Engine
+) -> None:
+    web = Conversation(engine, user="web-1", channel="webchat")  # buttons show: no extra line
+    _mid_lesson(web)
+    web_answer = next(r for r in web.send("du lieu ca nhan la gi") if r.text.startswith("Trong"))
+    assert "Xem thêm" in [b.label for row in web_answer.buttons for b in row]
+    assert "xem thêm" not in web_answer.text
+    _mid_lesson(conv)
+    replies = conv.send("du lieu ca nhan la gi")
+    answer = next(r for r in replies if r.text.startswith("Trong bài"))
+    assert 'gõ "xem thêm"' in answer.text.splitlines()[-1]
+    assert not answer.numbered  # only the lesson's question has numbers
+    assert replies[-1].text.startswith("Mình quay lại việc đang làm")
+    replies = conv.send("xem them")
+    assert replies[0].text.startswith("(tiếp)"), conv.text
+    assert replies[-1].text.startswith("Mình quay lại việc đang làm")
+    conv.send("1")  # the lesson still waits
+    assert "(3/" in conv.text, conv.text
