@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -63,7 +64,7 @@ class Vocabulary:
         questions = [tuple(words(str(q))) for q in data.get("question_words", [])]
         chit_chat = [str(w) for w in data.get("chit_chat", None) or ()]
         understanding_path = path.parent / UNDERSTANDING
-        understood = {}
+        understood: dict[str, Any] = {}
         if understanding_path.exists():
             understood = yaml.safe_load(understanding_path.read_text(encoding="utf-8")) or {}
         for name in _CHIT_CHAT_LISTS:
