@@ -27,6 +27,7 @@ import sqlite3
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,10 +114,19 @@ def _median_ms(searcher: SearchIndex | OrSearch, texts: list[str], rounds: int =
     return statistics.median(means)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--misses", action="store_true", help="list the misses on stderr")
-    args = parser.parse_args()
+@dataclass
+class Measured:
+    """One run of the benchmark: the figures, the misses, and both searches (for callers such as
+    bench/understanding.py that ask them more)."""
+
+    figures: dict[str, object]
+    misses: list[str]
+    index: SearchIndex
+    baseline: OrSearch
+
+
+def measure() -> Measured:
+    """Build both searches on the real content and score them on the question set."""
     curriculum = build(read_content(CONTENT))
     loaded = load_questions(QUESTIONS, curriculum)
     for where, unknown in loaded.skipped:
@@ -134,28 +144,33 @@ def main() -> None:
     fits = sum(1 for h in answers if len(h.answer) <= SCREEN_CHARS)
     query_ms = _median_ms(index, texts)
     baseline_query_ms = _median_ms(baseline, texts)
+    figures: dict[str, object] = {
+        "bench": "search_quality",
+        "questions": now.in_scope,
+        "out_of_scope": now.out_of_scope,
+        "skipped_ids": len(loaded.skipped),
+        "right_first": round(now.right_share, 3),
+        "refused": round(now.refused_share, 3),
+        "baseline_right_first": round(before.right_share, 3),
+        "baseline_refused": round(before.refused_share, 3),
+        "answers_within_one_screen_uncut": round(fits / len(answers), 3) if answers else 1,
+        "build_ms": round(build_ms, 1),
+        "baseline_build_ms": round(baseline_build_ms, 1),
+        "query_ms": round(query_ms, 3),
+        "baseline_query_ms": round(baseline_query_ms, 3),
+    }
+    return Measured(figures, list(now.misses), index, baseline)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--misses", action="store_true", help="list the misses on stderr")
+    args = parser.parse_args()
+    measured = measure()
     if args.misses:
-        for line in now.misses:
+        for line in measured.misses:
             print("miss:", line, file=sys.stderr)
-    print(
-        json.dumps(
-            {
-                "bench": "search_quality",
-                "questions": now.in_scope,
-                "out_of_scope": now.out_of_scope,
-                "skipped_ids": len(loaded.skipped),
-                "right_first": round(now.right_share, 3),
-                "refused": round(now.refused_share, 3),
-                "baseline_right_first": round(before.right_share, 3),
-                "baseline_refused": round(before.refused_share, 3),
-                "answers_within_one_screen_uncut": round(fits / len(answers), 3) if answers else 1,
-                "build_ms": round(build_ms, 1),
-                "baseline_build_ms": round(baseline_build_ms, 1),
-                "query_ms": round(query_ms, 3),
-                "baseline_query_ms": round(baseline_query_ms, 3),
-            }
-        )
-    )
+    print(json.dumps(measured.figures))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,11 @@ Baseline (before): a message equal to a word of the old keywords.yaml turned rem
 ("stop"); else a match with the buttons last shown answered them; everything else went to the
 FAQ search ("question"). Now: bot/engine/understanding.py with content/vi/understanding.yaml.
 
-Prints per class the share of messages understood as expected, before and now, the share of
-courtesy words that would have got a FAQ answer, and the classifier's speed; then one JSON line.
+Prints per class the share of messages understood as expected, before and now; the search part
+of bench/search_quality.py (resident questions answered with the right entry first above the
+floor, out-of-scope questions refused, today's search against the plain keyword-OR search, same
+run); how many courtesy words of the corpus end with a FAQ answer (classified as a question and
+then answered by the search), before and now; the classifier's speed; then one JSON line.
 
     python bench/understanding.py [--misses]
 """
@@ -23,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.search_quality import measure  # noqa: E402
 from bot.engine.understanding import Understood, Vocabulary, Waiting  # noqa: E402
 from lessons.grading import match_option  # noqa: E402
 from lessons.text import fold_words  # noqa: E402
@@ -67,6 +71,22 @@ def main() -> None:
         )
         return wrong / max(1, result.total["courtesy"])  # type: ignore[attr-defined]
 
+    search = measure()
+
+    def courtesy_answered(result: object, searcher: object) -> int:
+        """Courtesy words of the corpus that end with a FAQ answer: sent to the search, found."""
+        return sum(
+            1
+            for case, got in result.misses  # type: ignore[attr-defined]
+            if case.kind == "courtesy"
+            and got.kind == "question"
+            and searcher.search(case.text, limit=1)  # type: ignore[attr-defined]
+        )
+
+    answered_before = courtesy_answered(old, search.baseline)
+    answered_now = courtesy_answered(new, search.index)
+    figures = search.figures
+
     print(f"corpus: {len(cases)} messages")
     print(f"{'class':<10} {'count':>5} {'before':>7} {'now':>7}")
     for kind in sorted(new.total):
@@ -75,6 +95,13 @@ def main() -> None:
     print(
         f"courtesy words sent to the FAQ: before {courtesy_to_faq(old):.1%}, "
         f"now {courtesy_to_faq(new):.1%}"
+    )
+    print(f"courtesy words answered with a FAQ: {answered_now} (before {answered_before})")
+    print(
+        f"search, {figures['questions']} resident questions: right entry first "
+        f"before {figures['baseline_right_first']:.1%}, now {figures['right_first']:.1%}; "
+        f"{figures['out_of_scope']} out of scope refused "
+        f"before {figures['baseline_refused']:.1%}, now {figures['refused']:.1%}"
     )
     print(f"classifier: {per_message_us:.0f} µs per message")
     if args.misses:
@@ -91,6 +118,12 @@ def main() -> None:
                 "courtesy_to_faq_now": round(courtesy_to_faq(new), 4),
                 "per_class_now": {k: round(new.share(k), 4) for k in sorted(new.total)},
                 "per_class_before": {k: round(old.share(k), 4) for k in sorted(new.total)},
+                "courtesy_answered_with_faq_before": answered_before,
+                "courtesy_answered_with_faq_now": answered_now,
+                "search_right_first_before": figures["baseline_right_first"],
+                "search_right_first_now": figures["right_first"],
+                "search_refused_before": figures["baseline_refused"],
+                "search_refused_now": figures["refused"],
                 "us_per_message": round(per_message_us, 1),
             }
         )

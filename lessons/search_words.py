@@ -12,12 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from lessons.text import fold
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "content" / "vi" / "search.yaml"
+# The courtesy, yes/no, navigation, stop and cancel words live in one place, the understanding
+# lists next to search.yaml; a message made only of them (and particles) is chit-chat here too.
+UNDERSTANDING = "understanding.yaml"
+_CHIT_CHAT_LISTS = ("answer_yes", "answer_no", "navigation", "courtesy", "stop", "cancel")
 
 _WORD = re.compile(r"[^\W_]+")
 _MARKED = re.compile(r"[^\W_]+|[:(]")
@@ -41,7 +46,9 @@ class Vocabulary:
     question_phrases: frozenset[tuple[str, ...]] = frozenset()  # of two words or more
     question_words: frozenset[str] = frozenset()
     stop_words: frozenset[str] = frozenset()
-    chit_chat: frozenset[str] = frozenset()  # whole messages, folded words joined by spaces
+    chit_chat: frozenset[str] = frozenset()  # phrases, folded words joined by spaces
+    particles: frozenset[str] = frozenset()  # "a", "nhe": left out around chit-chat
+    shorthand: dict[str, str] = field(default_factory=dict)  # "ko" → "khong" (chit-chat only)
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> Vocabulary:
@@ -55,6 +62,15 @@ class Vocabulary:
                 if key and key != canonical:
                     synonyms[key] = canonical
         questions = [tuple(words(str(q))) for q in data.get("question_words", [])]
+        chit_chat = [str(w) for w in data.get("chit_chat", None) or ()]
+        understanding_path = path.parent / UNDERSTANDING
+        understood: dict[str, Any] = {}
+        if understanding_path.exists():
+            understood = yaml.safe_load(understanding_path.read_text(encoding="utf-8")) or {}
+        for name in _CHIT_CHAT_LISTS:
+            lists = understood.get(name) or ()
+            for group in lists.values() if isinstance(lists, dict) else [lists]:
+                chit_chat.extend(str(w) for w in group or ())
         return cls(
             synonyms=synonyms,
             question_phrases=frozenset(q for q in questions if len(q) > 1),
@@ -63,8 +79,30 @@ class Vocabulary:
                 [q[0] for q in questions if len(q) == 1] + ["_".join(q) for q in questions]
             ),
             stop_words=frozenset(" ".join(words(str(w))) for w in data.get("stop_words", [])),
-            chit_chat=frozenset(" ".join(words(str(w))) for w in data.get("chit_chat", [])),
+            chit_chat=frozenset(" ".join(words(w)) for w in chit_chat) - {""},
+            particles=frozenset(" ".join(words(str(w))) for w in understood.get("particles") or ()),
+            shorthand={
+                " ".join(words(str(k))): " ".join(words(str(v)))
+                for k, v in (understood.get("shorthand") or {}).items()
+            },
         )
+
+    def is_chit_chat(self, folded: list[str]) -> bool:
+        """Whether the folded words are only courtesy words, yes/no, navigation and particles
+        ("da vang a", "ok cam on nhe", "ko"), shorthand written out."""
+        tokens = [t for w in folded for t in self.shorthand.get(w, w).split()]
+        found = False
+        i = 0
+        while i < len(tokens):
+            for size in range(min(MAX_PHRASE, len(tokens) - i), 0, -1):
+                phrase = " ".join(tokens[i : i + size])
+                if phrase in self.chit_chat or phrase in self.particles:
+                    found = found or phrase in self.chit_chat
+                    i += size
+                    break
+            else:
+                return False
+        return found
 
     def canonical(self, text: str, marks: bool = False) -> list[str]:
         """Every word of `text` in canonical form (synonyms replaced), nothing dropped; with
@@ -74,7 +112,7 @@ class Vocabulary:
     def content(self, text: str) -> list[str]:
         """The canonical content words of a question, in order; [] for chit-chat."""
         folded = words(text)
-        if not folded or " ".join(folded) in self.chit_chat:
+        if not folded or self.is_chit_chat(folded):
             return []
         dropped = self._drop_phrases(folded)
         canon = self._replace(dropped, self.synonyms)
@@ -130,6 +168,8 @@ class Vocabulary:
         return out
 
     def is_definition_question(self, text: str) -> bool:
-        """ "X là gì", "X là cái gì", "X nghĩa là gì", "gì là X"."""
+        """ "X là gì", "X là cái gì", "X là app gì", "X nghĩa là gì", "gì là X"."""
         folded = " ".join(words(text))
-        return bool(re.search(r"\bla (cai )?(gi|j|ji)\b|\bnghia la\b|^(gi|j) la\b", folded))
+        return bool(
+            re.search(r"\bla (cai )?(app |ung dung )?(gi|j|ji)\b|\bnghia la\b|^(gi|j) la\b", folded)
+        )

@@ -137,18 +137,40 @@ def _faq_lesson(ctx: Context, faq_id: str) -> str:
     return entry.lesson if entry else ""
 
 
+MORE_PREFIX = "ask:more:"
+
+
 @router.payload("ask", anytime=True)
 def ask_button(ctx: Context) -> None:
     """ask:more:f:<id>:<offset> · ask:more:l:<lesson>:<step>:<paragraph>:<offset> · ask:f:<id>"""
-    args = ctx.args
+    if not _open(ctx, ctx.args):
+        ctx.run("help.stale")
+
+
+def _open(ctx: Context, args: list[str]) -> bool:
     numbers = all(a.isdigit() for a in args[3:])
     if len(args) == 4 and args[:2] == ["more", "f"] and numbers:
-        return show(ctx, "f", args[2], offset=int(args[3]))
-    if len(args) == 6 and args[:2] == ["more", "l"] and numbers:
-        return show(ctx, "l", args[2], int(args[3]), int(args[4]), offset=int(args[5]))
-    if len(args) == 2 and args[0] == "f":
-        return show(ctx, "f", args[1])
-    ctx.run("help.stale")
+        show(ctx, "f", args[2], offset=int(args[3]))
+    elif len(args) == 6 and args[:2] == ["more", "l"] and numbers:
+        show(ctx, "l", args[2], int(args[3]), int(args[4]), offset=int(args[5]))
+    elif len(args) == 2 and args[0] == "f":
+        show(ctx, "f", args[1])
+    else:
+        return False
+    return True
+
+
+def more_offered(buttons: list[list[list[str]]]) -> str | None:
+    """The "Xem thêm" payload among buttons just offered ([[label, payload], ...] rows)."""
+    return next(
+        (p for row in buttons for _, p in row if p.startswith(MORE_PREFIX)),
+        None,
+    )
+
+
+def show_more(ctx: Context, payload: str) -> bool:
+    """The rest of an answer, from its "Xem thêm" payload; False when it is not one."""
+    return payload.startswith(MORE_PREFIX) and _open(ctx, payload.split(":")[1:])
 
 
 # -- nothing found: say so, record, offer to pass it on ----------------------------------------

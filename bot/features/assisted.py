@@ -7,6 +7,7 @@ These count in reports like any completion, flagged as assisted (users.assisted,
 progress.assisted_by). Only the registering mentor (an active link) can see or record them.
 
 Payloads (each checked against the state and the mentor's links): as:new · as:v:<village> ·
+as:by:<year> / as:bn (a two-digit year confirmed or not) ·
 as:g:<group> · as:ok / as:no (consent) · as:l:<id> record a lesson · as:t:<topic> ·
 as:s:<lesson> · as:q:<pos>:<1|0> right or wrong · as:h:<id> add to a household (the code is
 taken in households.py) · as:x:<id> erase, as:xy confirmed.
@@ -21,6 +22,7 @@ from bot.engine.router import Router
 from bot.engine.types import Button
 from bot.features import onboarding, quiz
 from bot.features.mentors import own_mentee, require_mentor, show_detail
+from bot.features.onboarding_input import latest_birth_year, read_birth_year, yes_or_no
 from bot.features.privacy import erase_person
 from bot.store import answers, audit, progress, units, users
 from bot.store import mentors as store
@@ -76,17 +78,56 @@ def _village(ctx: Context, unit_id: int) -> None:
 
 @router.state("as:birth")
 def birth_typed(ctx: Context) -> None:
+    """The same birth-year rules as onboarding (onboarding_input.read_birth_year): "nam 1954",
+    two digits or an age confirmed first, never a year too recent to be offered."""
     this_year = ctx.engine.local_now().year
-    birth_year = onboarding.parse_birth_year(ctx.text, this_year)
-    if birth_year is None:
+    found = read_birth_year(ctx.text, this_year)
+    data = {k: v for k, v in ctx.user.state_data.items() if k != "year"}
+    if found is None:
+        ctx.set_state("as:birth", **data)
         return ctx.say(
             "onboarding.birth_year_invalid",
             _cancel(ctx),
             typed=ctx.text[:20],
             min_year=onboarding.MIN_BIRTH_YEAR,
-            max_year=this_year,
+            max_year=latest_birth_year(this_year),
         )
-    ctx.set_state("as:group", **{**ctx.user.state_data, "birth": birth_year})
+    if not found.confirm:
+        return _birth(ctx, found.year)
+    ctx.set_state("as:birth_ok", **data, year=found.year)
+    yes, no = (
+        ctx.button("buttons.yes_right", f"as:by:{found.year}"),
+        ctx.button("buttons.no_change", "as:bn"),
+    )
+    ctx.say(
+        "mentors.assisted_birth_confirm",
+        [[yes, no], *_cancel(ctx)],
+        expects="yes_no",
+        name=data["name"],
+        birth_year=found.year,
+    )
+
+
+@router.state("as:birth_ok", free_text=True)
+def birth_confirm_typed(ctx: Context) -> None:
+    answer = yes_or_no(ctx.text)
+    if answer is None:  # typed the year again
+        return birth_typed(ctx)
+    _birth_answer(ctx, f"by:{ctx.user.state_data.get('year')}" if answer else "bn")
+
+
+def _birth_answer(ctx: Context, answer: str) -> None:
+    year = ctx.user.state_data.get("year")
+    if answer == f"by:{year}" and isinstance(year, int):
+        return _birth(ctx, year)
+    data = {k: v for k, v in ctx.user.state_data.items() if k != "year"}
+    ctx.set_state("as:birth", **data)
+    ctx.say("mentors.assisted_birth", _cancel(ctx), name=data["name"])
+
+
+def _birth(ctx: Context, year: int) -> None:
+    data = {k: v for k, v in ctx.user.state_data.items() if k != "year"}
+    ctx.set_state("as:group", **data, birth=year)
     _ask_group(ctx)
 
 
@@ -363,6 +404,8 @@ def assisted_button(ctx: Context) -> None:
         return ctx.run("menu.mentor")
     if action == "v" and state == "as:village" and arg.isdigit():
         return _village(ctx, int(arg))
+    if action in ("by", "bn") and state == "as:birth_ok":
+        return _birth_answer(ctx, ":".join([action, *rest]))
     if action == "g" and state == "as:group":
         return _group(ctx, arg)
     if action == "ok" and state == "as:consent":

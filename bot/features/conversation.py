@@ -7,12 +7,14 @@ the whole lesson step), and stays the one a typed number answers (bot/engine/pen
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from bot.engine import pending
 from bot.engine.context import Context
 from bot.engine.router import Router
 from bot.engine.types import Button
+from bot.features import ask as ask_feature
 from bot.features.help import menu_buttons
 
 router = Router("conversation")
@@ -82,6 +84,33 @@ def question(ctx: Context) -> None:
     in_flow = ctx.user.state is not None and bool(_current(ctx))
     ctx.run("ask.answer")
     if in_flow:
+        _hint_more(ctx)
+        reshow(ctx, ctx.t("conversation.back_to_flow"))
+
+
+def _hint_more(ctx: Context) -> None:
+    """On a text channel only the waiting question is numbered, so an answer's "Xem thêm" has no
+    number: one short line under the answer says to type "xem thêm" (conversation.more)."""
+    if ctx.engine.channel_has_buttons(ctx.incoming.channel) or not ctx.replies:
+        return
+    reply = ctx.replies[-1]
+    rows = [[[b.label, b.payload] for b in row] for row in reply.buttons]
+    if ask_feature.more_offered(rows) is not None:
+        text = reply.text.rstrip() + "\n" + ctx.t("conversation.more_hint")
+        ctx.replies[-1] = dataclasses.replace(reply, text=text)
+
+
+@router.entry("conversation.more")
+def more(ctx: Context) -> None:
+    """ "xem thêm" typed right after an answer: the rest of it; mid-flow the flow waits still."""
+    payload = ask_feature.more_offered(ctx.user.last_buttons)
+    if payload is None:
+        return unclear(ctx)
+    in_flow = ctx.user.state is not None and bool(_current(ctx))
+    if not ask_feature.show_more(ctx, payload):
+        return unclear(ctx)
+    if in_flow:
+        _hint_more(ctx)
         reshow(ctx, ctx.t("conversation.back_to_flow"))
 
 

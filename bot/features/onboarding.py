@@ -28,7 +28,7 @@ from lessons.text import fold
 
 router = Router("onboarding")
 
-__all__ = ["MAX_NAME_LEN", "MIN_BIRTH_YEAR", "ask_assessment", "clean_name", "parse_birth_year"]
+__all__ = ["MAX_NAME_LEN", "MIN_BIRTH_YEAR", "ask_assessment", "clean_name"]
 
 
 def next_step(ctx: Context) -> str:
@@ -147,14 +147,6 @@ def _consent(ctx: Context, answer: str) -> None:
 def ask_name(ctx: Context, *, edit: bool = False) -> None:
     ctx.set_state("onb:name", edit=edit)
     ctx.say("onboarding.ask_name_edit" if edit else "onboarding.ask_name")
-
-
-def parse_birth_year(text: str, this_year: int) -> int | None:
-    """A four-digit birth year only (a mentor typing for someone else)."""
-    typed = text.strip().rstrip(".")
-    if typed.isdigit() and len(typed) == 4 and MIN_BIRTH_YEAR <= int(typed) <= this_year:
-        return int(typed)
-    return None
 
 
 @router.state("onb:name", free_text=True)

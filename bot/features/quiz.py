@@ -51,7 +51,28 @@ def resume(ctx: Context, lesson: Lesson) -> None:
     data = ctx.user.state_data
     if ctx.user.state == "learn:quiz" and data.get("lesson") == lesson.id:
         return _ask(ctx, lesson, dict(data))
+    # Left with "Tạm dừng" (or any detour that changed the state): the same question, the
+    # answers already given kept.
+    saved = progress.saved_quiz(ctx.db, ctx.user.id, lesson.id)
+    if saved is not None and _still_fits(lesson, saved):
+        return _ask(ctx, lesson, saved)
     begin(ctx, lesson)
+
+
+def _still_fits(lesson: Lesson, place: dict[str, Any]) -> bool:
+    """A stored quiz place that still matches the lesson (its content may have changed)."""
+    try:
+        order = [int(i) for i in place["order"]]
+        return (
+            place.get("lesson") == lesson.id
+            and 0 <= int(place["pos"]) < len(order)
+            and all(0 <= i < len(lesson.quiz) for i in order)
+            and all(isinstance(place[k], list) for k in ("right", "missed", "chosen"))
+            and isinstance(place["attempt"], int)
+            and isinstance(place["base"], int)
+        )
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 def _question(lesson: Lesson, data: dict[str, Any]) -> tuple[int, Question]:
@@ -65,6 +86,7 @@ def _prefix(lesson: Lesson, data: dict[str, Any], index: int) -> str:
 
 def _ask(ctx: Context, lesson: Lesson, data: dict[str, Any]) -> None:
     ctx.set_state("learn:quiz", **data)
+    progress.save_quiz(ctx.db, ctx.user.id, lesson.id, data)
     index, question = _question(lesson, data)
     text = ctx.t(
         "quiz.question",
@@ -235,6 +257,7 @@ def _finish(ctx: Context, lesson: Lesson, data: dict[str, Any]) -> None:
         unit_id=ctx.user.unit_id,
         now=ctx.now,
     )
+    progress.save_quiz(ctx.db, ctx.user.id, lesson.id, None)
     missed = list(data["missed"])
     ctx.set_state("learn:done", lesson=lesson.id, missed=missed, score=score)
     buttons: list[list[Button]] = []

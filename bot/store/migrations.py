@@ -536,3 +536,10 @@ def m018_units_codes(db: Database) -> None:
     )
     # (The last statement marks the villages an older trial database was seeded with from
     # content/vi/demo_units.yaml, recognised by their exact names and figures.)
+
+
+@migrations()
+def m020_conversation_polish(db: Database) -> None:
+    # A quiz left with "Tạm dừng" resumes at the same question with the answers given kept: the
+    # quiz's place (question order, position, answers so far) as JSON, NULL when none is open.
+    _run(db, "ALTER TABLE progress ADD COLUMN quiz_state TEXT")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -78,6 +80,28 @@ def begin_quiz(db: Database, user_id: int, lesson_id: str) -> None:
         "WHERE user_id = ? AND lesson_id = ?",
         [user_id, lesson_id],
     )
+
+
+def save_quiz(db: Database, user_id: int, lesson_id: str, place: dict[str, Any] | None) -> None:
+    """Keep where a quiz stands (None once it is finished), so a pause does not lose it."""
+    db.execute(
+        "UPDATE progress SET quiz_state = ? WHERE user_id = ? AND lesson_id = ?",
+        [None if place is None else json.dumps(place), user_id, lesson_id],
+    )
+
+
+def saved_quiz(db: Database, user_id: int, lesson_id: str) -> dict[str, Any] | None:
+    row = db.execute(
+        "SELECT quiz_state FROM progress WHERE user_id = ? AND lesson_id = ?",
+        [user_id, lesson_id],
+    ).fetchone()
+    if not row or not row[0]:
+        return None
+    try:
+        place = json.loads(row[0])
+    except ValueError:
+        return None
+    return place if isinstance(place, dict) else None
 
 
 def record_attempt(

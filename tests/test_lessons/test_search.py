@@ -53,7 +53,7 @@ def words() -> Vocabulary:
         ("căn cước hết hạn", ["can_cuoc", "het", "han"]),
         ("stk cua toi", ["so_tai_khoan"]),
         ("quen mk tk ngan hang", ["quen", "mat_khau", "tai_khoan", "ngan_hang"]),
-        ("dt ko vao dc mang", ["dien_thoai", "mang"]),
+        ("dt ko vao dc mang", ["dien_thoai", "mat_mang"]),
         ("tai app o dau", ["cai", "ung_dung"]),
         ("cmnd cu con xai dc ko", ["can_cuoc", "cu", "dung"]),
         ("vneid muc 2 la gi", ["vneid", "muc_2"]),
