@@ -90,7 +90,6 @@ def _read_password(texts: Texts, from_stdin: bool) -> str | None:
     return first
 
 
-
 def _password_refused(texts: Texts, password: str) -> bool:
     """Say why a new password cannot be used (too long to ever be typed in at the login form,
     or outside the length rules); False when it is fine."""
@@ -113,6 +112,7 @@ def _password_refused(texts: Texts, password: str) -> bool:
         )
         return True
     return False
+
 
 def cmd_create_user(args: argparse.Namespace) -> int:
     from bot import officials as accounts
