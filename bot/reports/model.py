@@ -105,6 +105,11 @@ class Row:
     birth_year_known: int = 0
     webchat: int = 0  # web chat learners counted (only with a kiosk at the commune centre)
     core_target: float | None = None  # the core-skills target in percent, when set
+    # Groups: the population imported for the group (villages that gave one), and of the people
+    # in those villages, how many are registered / have basic skills (None: no population).
+    group_population: int | None = None
+    group_registered: int = 0
+    group_core: int = 0
     # The total line: the villages whose adult population is known (its percentages' numerators).
     known: Row | None = None
 
@@ -139,6 +144,20 @@ class Row:
         """Households with a member who has basic skills, of all households (Gia đình số)."""
         base = self._base
         return None if not self.households else 100.0 * base.hh_covered / self.households
+
+    @property
+    def group_registered_pct(self) -> float | None:
+        """Registered people of the group, of its population (villages that gave one)."""
+        if not self.group_population:
+            return None
+        return 100.0 * self.group_registered / self.group_population
+
+    @property
+    def group_core_pct(self) -> float | None:
+        """People of the group with basic digital skills, of its population."""
+        if not self.group_population:
+            return None
+        return 100.0 * self.group_core / self.group_population
 
     @property
     def age_bands(self) -> dict[str, int]:
@@ -299,6 +318,26 @@ def _history(
     return found
 
 
+def _group_populations(
+    db: Database, unit_id: int | None, day: str, kiosk: bool
+) -> dict[str, tuple[int, int, int]]:
+    """Group -> (population, registered, with basic skills), over the villages that imported a
+    population for that group; web chat learners only with a kiosk."""
+    reach = q.group_reach(db, day, unit_id)
+    found: dict[str, list[int]] = {}
+    for village, groups in units.group_populations(db, unit_id).items():
+        for gid, population in groups.items():
+            if population <= 0:
+                continue
+            mine = found.setdefault(gid, [0, 0, 0])
+            mine[0] += population
+            for wc in (0, 1) if kiosk else (0,):
+                registered, core = reach.get((village, gid, wc), (0, 0))
+                mine[1] += registered
+                mine[2] += core
+    return {gid: (p, r, c) for gid, (p, r, c) in found.items()}
+
+
 def _lines(curriculum: Curriculum, passes: dict[str, tuple[int, int]], key_of: str) -> list[Line]:
     names = (
         {t.id: t.title for t in curriculum.topics}
@@ -437,6 +476,7 @@ def build(
 
     group_hist = _history(db, "group", day.isoformat(), unit_id, webchat_kiosk)
     group_events, group_active = _flows(db, "group", period, unit_id, webchat_kiosk)
+    populations = _group_populations(db, unit_id, day.isoformat(), webchat_kiosk)
     groups = []
     for group in [*curriculum.groups, None]:
         gid = group.id if group else ""
@@ -444,6 +484,8 @@ def build(
             Row(gid, group.name if group else ""), group_hist.get(gid), group_events.get(gid)
         )
         row.active = group_active.get(gid, 0)
+        if gid in populations:
+            row.group_population, row.group_registered, row.group_core = populations[gid]
         if group is not None or _anything(row):
             groups.append(row)
 

@@ -112,6 +112,16 @@ def as_of(
     }
 
 
+def group_reach(
+    db: Database, day: str, unit_id: int | None = None
+) -> dict[tuple[int, str, int], tuple[int, int]]:
+    """(village, group, web chat 0/1) -> (registered, with basic skills) on `day`: the numerators
+    of "% of a group reached", kept per village so only villages with that group's population
+    count."""
+    rows = _sum_as_of(db, "hist", ["registered", "core"], "unit_id, grp, wc", day, unit_id)
+    return {(int(r[0]), str(r[1]), int(r[2])): (int(r[3]), int(r[4])) for r in rows}
+
+
 def households_as_of(
     db: Database, day: str, unit_id: int | None = None
 ) -> dict[int, dict[str, int]]:
