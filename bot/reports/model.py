@@ -361,13 +361,33 @@ def _lines(curriculum: Curriculum, passes: dict[str, tuple[int, int]], key_of: s
     return result
 
 
-def _weeks(db: Database, end: date, unit_id: int | None) -> list[Week]:
+def _passes(
+    db: Database, period: Period, unit_id: int | None, kiosk: bool
+) -> dict[str, tuple[int, int]]:
+    """Lesson passes in the period, without web chat learners' unless the web chat is a kiosk."""
+    passes = q.lessons(db, period.start_month, period.end_month, unit_id)
+    if kiosk:
+        return passes
+    for lesson_id, (passed, assisted) in q.lessons(
+        db, period.start_month, period.end_month, unit_id, webchat_only=True
+    ).items():
+        mine = passes.get(lesson_id, (0, 0))
+        passes[lesson_id] = (mine[0] - passed, mine[1] - assisted)
+    return passes
+
+
+def _weeks(db: Database, end: date, unit_id: int | None, kiosk: bool = False) -> list[Week]:
+    """The trend's weeks, without web chat learners unless the web chat is a kiosk."""
     last_monday = end - timedelta(days=end.weekday())
     first = last_monday - timedelta(weeks=TREND_WEEKS - 1)
-    weeks = q.weekly(db, first.isoformat(), (last_monday + timedelta(days=1)).isoformat(), unit_id)
+    bounds = (first.isoformat(), (last_monday + timedelta(days=1)).isoformat())
     buckets = {first + timedelta(weeks=i): [0, 0, 0] for i in range(TREND_WEEKS)}
-    for monday, joined, core, passed in weeks:
+    for monday, joined, core, passed in q.weekly(db, *bounds, unit_id):
         buckets[date.fromisoformat(monday)] = [joined, core, passed]
+    if not kiosk:
+        for monday, joined, core, passed in q.weekly(db, *bounds, unit_id, webchat_only=True):
+            bucket = buckets.setdefault(date.fromisoformat(monday), [0, 0, 0])
+            bucket[:] = [bucket[0] - joined, bucket[1] - core, bucket[2] - passed]
     return [Week(start, *values) for start, values in buckets.items()]
 
 
@@ -489,7 +509,7 @@ def build(
         if group is not None or _anything(row):
             groups.append(row)
 
-    passes = q.lessons(db, period.start_month, period.end_month, unit_id)
+    passes = _passes(db, period, unit_id, webchat_kiosk)
     end = min(period.last_day, today)
     return Report(
         commune=commune,
@@ -504,7 +524,7 @@ def build(
         groups=groups,
         topics=_lines(curriculum, passes, "topic"),
         domains=_lines(curriculum, passes, "domain"),
-        weeks=_weeks(db, end, unit_id),
+        weeks=_weeks(db, end, unit_id, webchat_kiosk),
         gaps=gaps(total, targets),
     )
 

@@ -536,3 +536,13 @@ def m018_units_codes(db: Database) -> None:
     )
     # (The last statement marks the villages an older trial database was seeded with from
     # content/vi/demo_units.yaml, recognised by their exact names and figures.)
+
+
+@migrations()
+def m019_report_gaps(db: Database) -> None:
+    # Web chat learners' weekly flows and lesson passes kept apart (as their monthly flows are),
+    # so the trend and the topic/domain tables leave them out unless the web chat is a kiosk
+    # (bot/store/report_webchat.py holds this frozen SQL).
+    from bot.store.report_webchat import m019
+
+    m019(db)

@@ -140,12 +140,19 @@ def households(db: Database, unit_id: int | None = None) -> dict[int, dict[str, 
 
 
 def lessons(
-    db: Database, start_month: str, end_month: str, unit_id: int | None = None
+    db: Database,
+    start_month: str,
+    end_month: str,
+    unit_id: int | None = None,
+    *,
+    webchat_only: bool = False,
 ) -> dict[str, tuple[int, int]]:
-    """Lesson id -> (passes, of which assisted) in months [start, end)."""
+    """Lesson id -> (passes, of which assisted) in months [start, end); `webchat_only`: of those,
+    the web chat learners' (report_webchat_lessons)."""
     where, params = _where(unit_id, "AND")
+    table = "report_webchat_lessons" if webchat_only else "report_lessons"
     rows = db.execute(
-        "SELECT lesson_id, SUM(passed), SUM(assisted) FROM report_lessons "
+        f"SELECT lesson_id, SUM(passed), SUM(assisted) FROM {table} "
         f"WHERE month >= ? AND month < ?{where} GROUP BY lesson_id",
         [start_month, end_month, *params],
     ).fetchall()
@@ -153,12 +160,19 @@ def lessons(
 
 
 def weekly(
-    db: Database, first_monday: str, end_day: str, unit_id: int | None = None
+    db: Database,
+    first_monday: str,
+    end_day: str,
+    unit_id: int | None = None,
+    *,
+    webchat_only: bool = False,
 ) -> list[tuple[str, int, int, int]]:
-    """(Monday, joined, core done, lessons passed) per week, for the trend."""
+    """(Monday, joined, core done, lessons passed) per week, for the trend; `webchat_only`: of
+    those, the web chat learners' (report_webchat_weeks)."""
     where, params = _where(unit_id, "AND")
+    table = "report_webchat_weeks" if webchat_only else "report_weeks"
     rows = db.execute(
-        "SELECT week, SUM(joined), SUM(core_done), SUM(passed) FROM report_weeks "
+        f"SELECT week, SUM(joined), SUM(core_done), SUM(passed) FROM {table} "
         f"WHERE week >= ? AND week < ?{where} GROUP BY week ORDER BY week",
         [first_monday, end_day, *params],
     ).fetchall()
