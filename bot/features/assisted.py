@@ -9,8 +9,8 @@ progress.assisted_by). Only the registering mentor (an active link) can see or r
 Payloads (each checked against the state and the mentor's links): as:new · as:v:<village> ·
 as:g:<group> · as:ok / as:no (consent) · as:a:<question>:<y|n> the self-assessment the mentor
 asks right after registering (the baseline, as onboarding asks it) · as:l:<id> record a
-lesson · as:t:<topic> · as:s:<lesson> · as:q:<pos>:<1|0> right or wrong · as:h:<id> add to a household (the code is
-taken in households.py) · as:x:<id> erase, as:xy confirmed.
+lesson · as:t:<topic> · as:s:<lesson> · as:q:<pos>:<1|0> right or wrong · as:h:<id> add to a
+household (the code is taken in households.py) · as:x:<id> erase, as:xy confirmed.
 """
 
 from __future__ import annotations
