@@ -238,6 +238,10 @@ class Report:
     domains: list[Line]
     weeks: list[Week]
     gaps: list[Gap]
+    # Face-to-face learners whose mentor recorded the self-assessment with them (as of the day).
+    assisted_assessed: int = 0
+    # The yearly campaigns of the report's year up to its day (10/10): name, people reached.
+    campaigns: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def unknown_population(self) -> list[Row]:
@@ -510,6 +514,7 @@ def build(
             groups.append(row)
 
     passes = _passes(db, period, unit_id, webchat_kiosk)
+    end_ts = _vn_ts(day + timedelta(days=1))
     end = min(period.last_day, today)
     return Report(
         commune=commune,
@@ -526,7 +531,14 @@ def build(
         domains=_lines(curriculum, passes, "domain"),
         weeks=_weeks(db, end, unit_id, webchat_kiosk),
         gaps=gaps(total, targets),
+        assisted_assessed=q.assisted_assessed(db, end_ts, unit_id),
+        campaigns=q.campaign_reach(db, _vn_ts(date(day.year, 1, 1)), end_ts, unit_id),
     )
+
+
+def _vn_ts(day: date) -> int:
+    """Epoch seconds of 00:00 Vietnam time (UTC+7 all year) on `day`."""
+    return (day - date(1970, 1, 1)).days * 86400 - 7 * 3600
 
 
 def _anything(row: Row) -> bool:

@@ -122,6 +122,36 @@ def group_reach(
     return {(int(r[0]), str(r[1]), int(r[2])): (int(r[3]), int(r[4])) for r in rows}
 
 
+def assisted_assessed(db: Database, end_ts: int, unit_id: int | None = None) -> int:
+    """Face-to-face learners registered before `end_ts` whose mentor recorded the
+    self-assessment with them before then (assisted learners are few: a join is cheap)."""
+    where, params = _where(unit_id, "AND")
+    row = db.execute(
+        "SELECT COUNT(*) FROM report_learners rl JOIN users u ON u.id = rl.user_id "
+        "WHERE rl.registered = 1 AND rl.assisted = 1 AND u.created_at < ? "
+        "AND EXISTS (SELECT 1 FROM self_assessments s WHERE s.user_id = rl.user_id "
+        f"AND s.taken_at < ?){where.replace('unit_id', 'rl.unit_id')}",
+        [end_ts, end_ts, *params],
+    ).fetchone()
+    return int(row[0])
+
+
+def campaign_reach(
+    db: Database, start_ts: int, end_ts: int, unit_id: int | None = None
+) -> list[tuple[str, int]]:
+    """The yearly campaigns (content/vi/campaigns.yaml, e.g. 10/10) sent in [start, end): name and
+    how many people their message reached (delivered before `end_ts`)."""
+    unit = " AND o.user_id IN (SELECT id FROM users WHERE unit_id = ?)" if unit_id else ""
+    rows = db.execute(
+        "SELECT b.name, COUNT(o.id) FROM broadcasts b LEFT JOIN outbox o ON o.broadcast_id = b.id "
+        f"AND o.status = 'sent' AND o.sent_at < ?{unit} "
+        "WHERE b.created_by = 'campaign' AND b.status IN ('sending', 'done') "
+        "AND b.send_at >= ? AND b.send_at < ? GROUP BY b.id ORDER BY b.send_at, b.id",
+        [end_ts, *([unit_id] if unit_id else []), start_ts, end_ts],
+    ).fetchall()
+    return [(str(r[0]), int(r[1])) for r in rows]
+
+
 def households_as_of(
     db: Database, day: str, unit_id: int | None = None
 ) -> dict[int, dict[str, int]]:

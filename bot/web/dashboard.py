@@ -17,6 +17,7 @@ from bot.reports import charts, official
 from bot.reports.columns import VILLAGE_COLUMNS, Value, group_table, line_table, village_table
 from bot.reports.model import Report
 from bot.reports.periods import Period, choices, local_today, parse, quarter_of
+from bot.reports.sentences import extra_lines
 from bot.reports.service import FORMATS, build_report, commune_name, learners_file, report_file
 from bot.reports.targets import belongs_to, problems
 from bot.reports.wording import report_texts
@@ -136,6 +137,7 @@ def _page(
         official_heading=official_heading,
         period_label=report.period.label(texts),
         as_of_asked=as_of,
+        report_lines=extra_lines(report, texts),
         periods=[(p.key, p.label(texts)) for p in choices(today)],
         village_header=header,
         village_rows=rows,
