@@ -8,9 +8,10 @@ progress.assisted_by). Only the registering mentor (an active link) can see or r
 
 Payloads (each checked against the state and the mentor's links): as:new · as:v:<village> ·
 as:by:<year> / as:bn (a two-digit year confirmed or not) ·
-as:g:<group> · as:ok / as:no (consent) · as:l:<id> record a lesson · as:t:<topic> ·
-as:s:<lesson> · as:q:<pos>:<1|0> right or wrong · as:h:<id> add to a household (the code is
-taken in households.py) · as:x:<id> erase, as:xy confirmed.
+as:g:<group> · as:ok / as:no (consent) · as:a:<question>:<y|n> the self-assessment the mentor
+asks right after registering (the baseline, as onboarding asks it) · as:l:<id> record a
+lesson · as:t:<topic> · as:s:<lesson> · as:q:<pos>:<1|0> right or wrong · as:h:<id> add to a
+household (the code is taken in households.py) · as:x:<id> erase, as:xy confirmed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from bot.features import onboarding, quiz
 from bot.features.mentors import own_mentee, require_mentor, show_detail
 from bot.features.onboarding_input import latest_birth_year, read_birth_year, yes_or_no
 from bot.features.privacy import erase_person
-from bot.store import answers, audit, progress, units, users
+from bot.store import answers, assessments, audit, progress, units, users
 from bot.store import mentors as store
 from lessons.render import render
 
@@ -178,11 +179,68 @@ def _register(ctx: Context) -> None:
         unit_id=int(data["unit"]),
         consent="spoken, mentor confirmed",
     )
-    ctx.set_state(None)
     ctx.say("mentors.assisted_registered", name=data["name"])
-    mentee = store.mentee(ctx.db, ctx.user.id, learner_id)
-    assert mentee is not None
-    show_detail(ctx, mentee)
+    ctx.say("mentors.assisted_assess_intro", name=data["name"])
+    _ask_assessment(ctx, learner_id, str(data["name"]), 0, {})
+
+
+# -- the self-assessment, asked by the mentor face to face -----------------------------------
+
+
+def _ask_assessment(
+    ctx: Context, learner_id: int, name: str, index: int, found: dict[str, int]
+) -> None:
+    ctx.set_state("as:assess", learner=learner_id, name=name, i=index, answers=found)
+    question = assessments.QUESTIONS[index]
+    ctx.say(
+        f"mentors.assisted_assess_{question}",
+        [
+            [
+                ctx.button("buttons.answer_yes", f"as:a:{index}:y"),
+                ctx.button("buttons.answer_no", f"as:a:{index}:n"),
+            ]
+        ],
+        expects="yes_no",
+        name=name,
+    )
+
+
+@router.state("as:assess")
+def assessment_typed(ctx: Context) -> None:
+    data = ctx.user.state_data
+    ctx.say("mentors.assisted_assess_invalid")
+    _ask_assessment(ctx, int(data["learner"]), str(data["name"]), int(data["i"]), data["answers"])
+
+
+def _assessed(ctx: Context, index: str, code: str) -> None:
+    data = ctx.user.state_data
+    if not index.isdigit() or int(index) != data.get("i") or code not in ("y", "n"):
+        return ctx.run("help.stale")
+    learner = store.mentee(ctx.db, ctx.user.id, int(data["learner"]))
+    if learner is None or not learner.assisted:
+        ctx.set_state(None)
+        return ctx.run("help.stale")
+    found = {**data["answers"], assessments.QUESTIONS[int(index)]: int(code == "y")}
+    if int(index) + 1 < len(assessments.QUESTIONS):
+        return _ask_assessment(ctx, learner.id, learner.name, int(index) + 1, found)
+    assessments.save(
+        ctx.db,
+        user_id=learner.id,
+        unit_id=learner.unit_id,
+        kind="baseline",
+        answers=found,
+        now=ctx.now,
+    )
+    audit.record(
+        ctx.db,
+        ctx.now,
+        "assisted.assessed",
+        actor_user_id=ctx.user.id,
+        subject=f"user:{learner.id}",
+    )
+    ctx.set_state(None)
+    ctx.say("mentors.assisted_assess_done", name=learner.name)
+    show_detail(ctx, learner)
 
 
 # -- recording a lesson taught face to face ---------------------------------------------------
@@ -410,6 +468,8 @@ def assisted_button(ctx: Context) -> None:
         return _group(ctx, arg)
     if action == "ok" and state == "as:consent":
         return _register(ctx)
+    if action == "a" and state == "as:assess" and len(rest) == 2:
+        return _assessed(ctx, rest[0], rest[1])
     if action in ("l", "h", "x"):
         learner = _learner(ctx, arg)  # None: refused and said so
         return _on_learner(ctx, action, learner) if learner is not None else None

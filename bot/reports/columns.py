@@ -98,6 +98,10 @@ GROUP_COLUMNS: tuple[Column, ...] = (
     Column("core_adults", "int", lambda r: r.core_adults),
     Column("identity_16", "int", lambda r: r.identity_16),
     Column("ai_pct", "pct", lambda r: _pct(r.ai_pct)),
+    # Groups with a population imported with the units (officials, students, workers, elderly).
+    Column("group_population", "int", lambda r: r.group_population),
+    Column("group_registered_pct", "pct", lambda r: _pct(r.group_registered_pct)),
+    Column("group_core_pct", "pct", lambda r: _pct(r.group_core_pct)),
 )
 
 CHANNELS = frozenset({"telegram", "zalo", "webchat", "assisted", "console"})

@@ -105,6 +105,11 @@ class Row:
     birth_year_known: int = 0
     webchat: int = 0  # web chat learners counted (only with a kiosk at the commune centre)
     core_target: float | None = None  # the core-skills target in percent, when set
+    # Groups: the population imported for the group (villages that gave one), and of the people
+    # in those villages, how many are registered / have basic skills (None: no population).
+    group_population: int | None = None
+    group_registered: int = 0
+    group_core: int = 0
     # The total line: the villages whose adult population is known (its percentages' numerators).
     known: Row | None = None
 
@@ -139,6 +144,20 @@ class Row:
         """Households with a member who has basic skills, of all households (Gia đình số)."""
         base = self._base
         return None if not self.households else 100.0 * base.hh_covered / self.households
+
+    @property
+    def group_registered_pct(self) -> float | None:
+        """Registered people of the group, of its population (villages that gave one)."""
+        if not self.group_population:
+            return None
+        return 100.0 * self.group_registered / self.group_population
+
+    @property
+    def group_core_pct(self) -> float | None:
+        """People of the group with basic digital skills, of its population."""
+        if not self.group_population:
+            return None
+        return 100.0 * self.group_core / self.group_population
 
     @property
     def age_bands(self) -> dict[str, int]:
@@ -219,6 +238,10 @@ class Report:
     domains: list[Line]
     weeks: list[Week]
     gaps: list[Gap]
+    # Face-to-face learners whose mentor recorded the self-assessment with them (as of the day).
+    assisted_assessed: int = 0
+    # The yearly campaigns of the report's year up to its day (10/10): name, people reached.
+    campaigns: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def unknown_population(self) -> list[Row]:
@@ -299,6 +322,26 @@ def _history(
     return found
 
 
+def _group_populations(
+    db: Database, unit_id: int | None, day: str, kiosk: bool
+) -> dict[str, tuple[int, int, int]]:
+    """Group -> (population, registered, with basic skills), over the villages that imported a
+    population for that group; web chat learners only with a kiosk."""
+    reach = q.group_reach(db, day, unit_id)
+    found: dict[str, list[int]] = {}
+    for village, groups in units.group_populations(db, unit_id).items():
+        for gid, population in groups.items():
+            if population <= 0:
+                continue
+            mine = found.setdefault(gid, [0, 0, 0])
+            mine[0] += population
+            for wc in (0, 1) if kiosk else (0,):
+                registered, core = reach.get((village, gid, wc), (0, 0))
+                mine[1] += registered
+                mine[2] += core
+    return {gid: (p, r, c) for gid, (p, r, c) in found.items()}
+
+
 def _lines(curriculum: Curriculum, passes: dict[str, tuple[int, int]], key_of: str) -> list[Line]:
     names = (
         {t.id: t.title for t in curriculum.topics}
@@ -322,13 +365,33 @@ def _lines(curriculum: Curriculum, passes: dict[str, tuple[int, int]], key_of: s
     return result
 
 
-def _weeks(db: Database, end: date, unit_id: int | None) -> list[Week]:
+def _passes(
+    db: Database, period: Period, unit_id: int | None, kiosk: bool
+) -> dict[str, tuple[int, int]]:
+    """Lesson passes in the period, without web chat learners' unless the web chat is a kiosk."""
+    passes = q.lessons(db, period.start_month, period.end_month, unit_id)
+    if kiosk:
+        return passes
+    for lesson_id, (passed, assisted) in q.lessons(
+        db, period.start_month, period.end_month, unit_id, webchat_only=True
+    ).items():
+        mine = passes.get(lesson_id, (0, 0))
+        passes[lesson_id] = (mine[0] - passed, mine[1] - assisted)
+    return passes
+
+
+def _weeks(db: Database, end: date, unit_id: int | None, kiosk: bool = False) -> list[Week]:
+    """The trend's weeks, without web chat learners unless the web chat is a kiosk."""
     last_monday = end - timedelta(days=end.weekday())
     first = last_monday - timedelta(weeks=TREND_WEEKS - 1)
-    weeks = q.weekly(db, first.isoformat(), (last_monday + timedelta(days=1)).isoformat(), unit_id)
+    bounds = (first.isoformat(), (last_monday + timedelta(days=1)).isoformat())
     buckets = {first + timedelta(weeks=i): [0, 0, 0] for i in range(TREND_WEEKS)}
-    for monday, joined, core, passed in weeks:
+    for monday, joined, core, passed in q.weekly(db, *bounds, unit_id):
         buckets[date.fromisoformat(monday)] = [joined, core, passed]
+    if not kiosk:
+        for monday, joined, core, passed in q.weekly(db, *bounds, unit_id, webchat_only=True):
+            bucket = buckets.setdefault(date.fromisoformat(monday), [0, 0, 0])
+            bucket[:] = [bucket[0] - joined, bucket[1] - core, bucket[2] - passed]
     return [Week(start, *values) for start, values in buckets.items()]
 
 
@@ -437,6 +500,7 @@ def build(
 
     group_hist = _history(db, "group", day.isoformat(), unit_id, webchat_kiosk)
     group_events, group_active = _flows(db, "group", period, unit_id, webchat_kiosk)
+    populations = _group_populations(db, unit_id, day.isoformat(), webchat_kiosk)
     groups = []
     for group in [*curriculum.groups, None]:
         gid = group.id if group else ""
@@ -444,10 +508,13 @@ def build(
             Row(gid, group.name if group else ""), group_hist.get(gid), group_events.get(gid)
         )
         row.active = group_active.get(gid, 0)
+        if gid in populations:
+            row.group_population, row.group_registered, row.group_core = populations[gid]
         if group is not None or _anything(row):
             groups.append(row)
 
-    passes = q.lessons(db, period.start_month, period.end_month, unit_id)
+    passes = _passes(db, period, unit_id, webchat_kiosk)
+    end_ts = _vn_ts(day + timedelta(days=1))
     end = min(period.last_day, today)
     return Report(
         commune=commune,
@@ -462,9 +529,16 @@ def build(
         groups=groups,
         topics=_lines(curriculum, passes, "topic"),
         domains=_lines(curriculum, passes, "domain"),
-        weeks=_weeks(db, end, unit_id),
+        weeks=_weeks(db, end, unit_id, webchat_kiosk),
         gaps=gaps(total, targets),
+        assisted_assessed=q.assisted_assessed(db, end_ts, unit_id),
+        campaigns=q.campaign_reach(db, _vn_ts(date(day.year, 1, 1)), end_ts, unit_id),
     )
+
+
+def _vn_ts(day: date) -> int:
+    """Epoch seconds of 00:00 Vietnam time (UTC+7 all year) on `day`."""
+    return (day - date(1970, 1, 1)).days * 86400 - 7 * 3600
 
 
 def _anything(row: Row) -> bool:

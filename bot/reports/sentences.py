@@ -98,4 +98,32 @@ def summary_lines(report: Report, texts: Texts) -> list[str]:
             mentored=fmt(total.mentored),
             hh_covered=fmt(total.hh_covered),
         ),
+        *extra_lines(report, texts),
     ]
+
+
+def extra_lines(report: Report, texts: Texts) -> list[str]:
+    """Gia đình số %, the face-to-face self-assessment and the yearly campaigns' reach, where
+    the data exists (the Word report's summary and the dashboard)."""
+    total = report.total
+    lines = []
+    if total.hh_pct is not None:
+        lines.append(
+            texts.render(
+                "report.doc_summary_households",
+                covered=fmt((total.known or total).hh_covered),
+                households=fmt(total.households),
+                value=short_pct(total.hh_pct, texts),
+            )
+        )
+    if total.assisted:
+        lines.append(
+            texts.render(
+                "report.doc_summary_assisted_assessed",
+                count=fmt(report.assisted_assessed),
+                assisted=fmt(total.assisted),
+            )
+        )
+    for name, people in report.campaigns:
+        lines.append(texts.render("report.doc_summary_campaign", name=name, people=fmt(people)))
+    return lines

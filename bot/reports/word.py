@@ -84,7 +84,18 @@ class Extras:
     official_heading: str = ""
 
 
-GROUP_KEYS = ["group", "registered", "assisted", "joined", "active", "core_done", "passed"]
+GROUP_KEYS = [
+    "group",
+    "registered",
+    "assisted",
+    "joined",
+    "active",
+    "core_done",
+    "passed",
+    "group_population",
+    "group_registered_pct",
+    "group_core_pct",
+]
 
 
 def _pick(columns: Sequence[Column], keys: Sequence[str]) -> list[Column]:

@@ -539,6 +539,16 @@ def m018_units_codes(db: Database) -> None:
 
 
 @migrations()
+def m019_report_gaps(db: Database) -> None:
+    # Web chat learners' weekly flows and lesson passes kept apart (as their monthly flows are),
+    # so the trend and the topic/domain tables leave them out unless the web chat is a kiosk
+    # (bot/store/report_webchat.py holds this frozen SQL).
+    from bot.store.report_webchat import m019
+
+    m019(db)
+
+
+@migrations()
 def m020_conversation_polish(db: Database) -> None:
     # A quiz left with "Tạm dừng" resumes at the same question with the answers given kept: the
     # quiz's place (question order, position, answers so far) as JSON, NULL when none is open.

@@ -112,6 +112,46 @@ def as_of(
     }
 
 
+def group_reach(
+    db: Database, day: str, unit_id: int | None = None
+) -> dict[tuple[int, str, int], tuple[int, int]]:
+    """(village, group, web chat 0/1) -> (registered, with basic skills) on `day`: the numerators
+    of "% of a group reached", kept per village so only villages with that group's population
+    count."""
+    rows = _sum_as_of(db, "hist", ["registered", "core"], "unit_id, grp, wc", day, unit_id)
+    return {(int(r[0]), str(r[1]), int(r[2])): (int(r[3]), int(r[4])) for r in rows}
+
+
+def assisted_assessed(db: Database, end_ts: int, unit_id: int | None = None) -> int:
+    """Face-to-face learners registered before `end_ts` whose mentor recorded the
+    self-assessment with them before then (assisted learners are few: a join is cheap)."""
+    where, params = _where(unit_id, "AND")
+    row = db.execute(  # users_assisted_unit (a partial index) finds them without a scan
+        "SELECT COUNT(*) FROM users u JOIN report_learners rl ON rl.user_id = u.id "
+        "WHERE u.assisted = 1 AND rl.registered = 1 AND u.created_at < ? "
+        "AND EXISTS (SELECT 1 FROM self_assessments s WHERE s.user_id = u.id "
+        f"AND s.taken_at < ?){where.replace('unit_id', 'u.unit_id')}",
+        [end_ts, end_ts, *params],
+    ).fetchone()
+    return int(row[0])
+
+
+def campaign_reach(
+    db: Database, start_ts: int, end_ts: int, unit_id: int | None = None
+) -> list[tuple[str, int]]:
+    """The yearly campaigns (content/vi/campaigns.yaml, e.g. 10/10) sent in [start, end): name and
+    how many people their message reached (delivered before `end_ts`)."""
+    unit = " AND o.user_id IN (SELECT id FROM users WHERE unit_id = ?)" if unit_id else ""
+    rows = db.execute(
+        "SELECT b.name, COUNT(o.id) FROM broadcasts b LEFT JOIN outbox o ON o.broadcast_id = b.id "
+        f"AND o.status = 'sent' AND o.sent_at < ?{unit} "
+        "WHERE b.created_by = 'campaign' AND b.status IN ('sending', 'done') "
+        "AND b.send_at >= ? AND b.send_at < ? GROUP BY b.id ORDER BY b.send_at, b.id",
+        [end_ts, *([unit_id] if unit_id else []), start_ts, end_ts],
+    ).fetchall()
+    return [(str(r[0]), int(r[1])) for r in rows]
+
+
 def households_as_of(
     db: Database, day: str, unit_id: int | None = None
 ) -> dict[int, dict[str, int]]:
@@ -130,12 +170,19 @@ def households(db: Database, unit_id: int | None = None) -> dict[int, dict[str, 
 
 
 def lessons(
-    db: Database, start_month: str, end_month: str, unit_id: int | None = None
+    db: Database,
+    start_month: str,
+    end_month: str,
+    unit_id: int | None = None,
+    *,
+    webchat_only: bool = False,
 ) -> dict[str, tuple[int, int]]:
-    """Lesson id -> (passes, of which assisted) in months [start, end)."""
+    """Lesson id -> (passes, of which assisted) in months [start, end); `webchat_only`: of those,
+    the web chat learners' (report_webchat_lessons)."""
     where, params = _where(unit_id, "AND")
+    table = "report_webchat_lessons" if webchat_only else "report_lessons"
     rows = db.execute(
-        "SELECT lesson_id, SUM(passed), SUM(assisted) FROM report_lessons "
+        f"SELECT lesson_id, SUM(passed), SUM(assisted) FROM {table} "
         f"WHERE month >= ? AND month < ?{where} GROUP BY lesson_id",
         [start_month, end_month, *params],
     ).fetchall()
@@ -143,12 +190,19 @@ def lessons(
 
 
 def weekly(
-    db: Database, first_monday: str, end_day: str, unit_id: int | None = None
+    db: Database,
+    first_monday: str,
+    end_day: str,
+    unit_id: int | None = None,
+    *,
+    webchat_only: bool = False,
 ) -> list[tuple[str, int, int, int]]:
-    """(Monday, joined, core done, lessons passed) per week, for the trend."""
+    """(Monday, joined, core done, lessons passed) per week, for the trend; `webchat_only`: of
+    those, the web chat learners' (report_webchat_weeks)."""
     where, params = _where(unit_id, "AND")
+    table = "report_webchat_weeks" if webchat_only else "report_weeks"
     rows = db.execute(
-        "SELECT week, SUM(joined), SUM(core_done), SUM(passed) FROM report_weeks "
+        f"SELECT week, SUM(joined), SUM(core_done), SUM(passed) FROM {table} "
         f"WHERE week >= ? AND week < ?{where} GROUP BY week ORDER BY week",
         [first_monday, end_day, *params],
     ).fetchall()

@@ -9,7 +9,7 @@ on the page or in a file, is answered with HTTP 403.
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 from aiohttp import web
 
@@ -17,6 +17,7 @@ from bot.reports import charts, official
 from bot.reports.columns import VILLAGE_COLUMNS, Value, group_table, line_table, village_table
 from bot.reports.model import Report
 from bot.reports.periods import Period, choices, local_today, parse, quarter_of
+from bot.reports.sentences import extra_lines
 from bot.reports.service import FORMATS, build_report, commune_name, learners_file, report_file
 from bot.reports.targets import belongs_to, problems
 from bot.reports.wording import report_texts
@@ -64,6 +65,28 @@ def _period(request: web.Request) -> Period | None:
         return None
 
 
+def _as_of(request: web.Request) -> tuple[bool, date | None]:
+    """The day asked for with ?as_of=2026-09-30 (None: the period's last day, or today while it
+    runs); (False, None) for a date that is not one, or one still to come."""
+    text = request.query.get("as_of", "").strip()
+    if not text:
+        return True, None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return False, None
+    services = request.app[SERVICES]
+    if len(text) != 10 or day > local_today(int(time.time()), services.engine.tz):
+        return False, None
+    return True, day
+
+
+def _bad_as_of(request: web.Request) -> web.Response:
+    return render(
+        request, "dashboard/error.html", None, status=400, message_key="dashboard.bad_as_of"
+    )
+
+
 def _allowed(auth: Auth, unit_id: int | None) -> bool:
     """An admin sees everything; a village official only their own village (never the whole)."""
     return auth.official.is_admin or (unit_id is not None and unit_id == auth.official.unit_id)
@@ -88,7 +111,9 @@ def _targets_problems(request: web.Request, auth: Auth) -> list[dict[str, str]]:
     ]
 
 
-def _page(request: web.Request, auth: Auth, report: Report, template: str) -> web.Response:
+def _page(
+    request: web.Request, auth: Auth, report: Report, template: str, as_of: date | None = None
+) -> web.Response:
     services = request.app[SERVICES]
     texts = report_texts(services, report.targets)
     header, rows = village_table(report, texts)
@@ -111,6 +136,8 @@ def _page(request: web.Request, auth: Auth, report: Report, template: str) -> we
         official_lines=official_lines,
         official_heading=official_heading,
         period_label=report.period.label(texts),
+        as_of_asked=as_of,
+        report_lines=extra_lines(report, texts),
         periods=[(p.key, p.label(texts)) for p in choices(today)],
         village_header=header,
         village_rows=rows,
@@ -136,11 +163,16 @@ async def overview(request: web.Request, auth: Auth) -> web.StreamResponse:
     period = _period(request)
     if period is None:  # before any redirect: what goes into a Location header is checked
         return forbidden(request, "dashboard.bad_period")
+    ok, as_of = _as_of(request)
+    if not ok:
+        return _bad_as_of(request)
     if not auth.official.is_admin:
         query = f"?period={period.key}" if "period" in request.query else ""
+        if as_of is not None:
+            query += f"{'&' if query else '?'}as_of={as_of.isoformat()}"
         return redirect(f"{PATH}/village/{auth.official.unit_id}{query}")
-    report = build_report(request.app[SERVICES], period)
-    return _page(request, auth, report, "dashboard/overview.html")
+    report = build_report(request.app[SERVICES], period, as_of=as_of)
+    return _page(request, auth, report, "dashboard/overview.html", as_of)
 
 
 async def village(request: web.Request, auth: Auth) -> web.StreamResponse:
@@ -156,12 +188,15 @@ async def village(request: web.Request, auth: Auth) -> web.StreamResponse:
     period = _period(request)
     if period is None:
         return forbidden(request, "dashboard.bad_period")
-    report = build_report(services, period, unit_id=unit_id)
-    return _page(request, auth, report, "dashboard/village.html")
+    ok, as_of = _as_of(request)
+    if not ok:
+        return _bad_as_of(request)
+    report = build_report(services, period, unit_id=unit_id, as_of=as_of)
+    return _page(request, auth, report, "dashboard/village.html", as_of)
 
 
 async def export(request: web.Request, auth: Auth) -> web.StreamResponse:
-    """/dashboard/export/{table|learners|report}.{xlsx|csv|docx}?period=&unit="""
+    """/dashboard/export/{table|learners|report}.{xlsx|csv|docx}?period=&unit=&as_of="""
     kind, fmt = request.match_info["kind"], request.match_info["fmt"]
     if kind not in ("table", "learners", "report") or fmt not in FORMATS:
         raise web.HTTPNotFound()
@@ -181,10 +216,14 @@ async def export(request: web.Request, auth: Auth) -> web.StreamResponse:
     period = _period(request)
     if period is None:
         return forbidden(request, "dashboard.bad_period")
+    ok, as_of = _as_of(request)
+    if not ok:
+        return _bad_as_of(request)
     if kind == "learners":
         file = learners_file(services, unit_id, fmt)
     else:
-        file = report_file(services, build_report(services, period, unit_id=unit_id), fmt)
+        report = build_report(services, period, unit_id=unit_id, as_of=as_of)
+        file = report_file(services, report, fmt)
     with services.db.atomic():
         audit.record(
             services.db,
@@ -195,5 +234,6 @@ async def export(request: web.Request, auth: Auth) -> web.StreamResponse:
             format=fmt,
             period=period.key,
             unit_id=unit_id,
+            as_of=as_of.isoformat() if as_of else None,
         )
     return download(file.name, file.content_type, file.body)

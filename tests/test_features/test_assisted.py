@@ -25,6 +25,13 @@ def _register_tam(mentor: Conversation) -> users.User:
     assert f"Xin anh đọc cho {NAME} nghe" in mentor.text
     mentor.tap("Người học đã đồng ý")
     assert f"Đã ghi tên {NAME}" in mentor.text
+    # The self-assessment, asked by the mentor (Có / Chưa).
+    assert f"{NAME} có điện thoại thông minh" in mentor.text
+    mentor.tap("Chưa")
+    mentor.tap("Chưa")
+    mentor.tap("Có")
+    mentor.tap("Chưa")
+    assert f"Đã ghi 4 câu tự đánh giá của {NAME}" in mentor.text
     assert "học trực tiếp (không dùng điện thoại)" in mentor.text
     learner = users.get(
         mentor.engine.db,
@@ -86,6 +93,19 @@ def test_assisted_learner_registered_completes_two_lessons_counted_as_assisted(
     )
     village = next(row for row in report.villages if row.key == dong)
     assert (village.assisted, village.assisted_passed, village.passed) == (1, 2, 2)
+    # The self-assessment the mentor asked is Tám's baseline (VNeID mức 2 only), counted.
+    rows_tam = db.execute(
+        "SELECT kind, smartphone, epayment, vneid2, ai_tool FROM self_assessments "
+        "WHERE user_id = ?",
+        [tam.id],
+    ).fetchall()
+    assert [tuple(r) for r in rows_tam] == [("baseline", 0, 0, 1, 0)]
+    mentor_only = village.baseline["vneid2"] - 1
+    assert mentor_only == sum(
+        1
+        for r in db.execute("SELECT vneid2 FROM self_assessments WHERE user_id != ?", [tam.id])
+        if r[0] == 1
+    )
 
     # The mentor's list shows Tám; nothing is ever sent to someone without a chat.
     mentor.press("m:mentor")
@@ -94,6 +114,7 @@ def test_assisted_learner_registered_completes_two_lessons_counted_as_assisted(
     assert outbox.for_chat(db, "assisted", tam.chat_id) == []
     assert [e["action"] for e in audit.entries(db) if e["action"].startswith("assisted.")] == [
         "assisted.registered",
+        "assisted.assessed",
         "assisted.lesson",
         "assisted.lesson",
     ]
@@ -187,3 +208,27 @@ def test_a_mentor_who_erases_their_data_leaves_assisted_learners_counted(
     dong = next(v.id for v in units.villages(db) if v.name == "Thôn Đông")
     assert mentor_store.assisted_completions_per_village(db) == {dong: 1}
     assert mentor_store.mentors_per_village(db) == {}
+
+
+def test_the_self_assessment_takes_typed_answers_and_refuses_others(engine: Engine) -> None:
+    mentor = make_mentor(engine)
+    mentor.press("m:mentor")
+    mentor.tap("Ghi tên người học trực tiếp")
+    mentor.send(NAME)
+    mentor.tap("Thôn Đông")
+    mentor.send("1948")
+    mentor.tap("Người cao tuổi")
+    mentor.tap("Người học đã đồng ý")
+    mentor.send("mười")
+    assert "Xin anh gõ 1 (Có) hoặc 2 (Chưa)" in mentor.text  # console: no buttons
+    assert f"{NAME} có điện thoại thông minh" in mentor.text
+    mentor.send("có")
+    assert "tài khoản ngân hàng trên điện thoại" in mentor.text
+    for _ in range(3):
+        mentor.send("chưa")
+    assert f"Đã ghi 4 câu tự đánh giá của {NAME}" in mentor.text
+    row = engine.db.execute(
+        "SELECT kind, smartphone, epayment, vneid2, ai_tool FROM self_assessments "
+        "WHERE user_id = (SELECT id FROM users WHERE assisted = 1)"
+    ).fetchall()
+    assert [tuple(r) for r in row] == [("baseline", 1, 0, 0, 0)]

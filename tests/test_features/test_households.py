@@ -162,6 +162,8 @@ def test_a_mentor_adds_an_assisted_learner_to_a_household(engine: Engine) -> Non
     mentor.send("1948")
     mentor.tap("Người cao tuổi")
     mentor.tap("Người học đã đồng ý")
+    for _ in range(4):  # the self-assessment the mentor asks
+        mentor.tap("Chưa")
     mentor.tap("Thêm vào hộ gia đình")
     mentor.send(code)
     assert "Đã thêm Tám vào hộ gia đình" in mentor.text

@@ -57,6 +57,9 @@ class World:
     events: list[tuple[str, str, str, int, str, str]] = field(default_factory=list)
     # (kind: joined | core | passed | active, day, who, village, group, channel)
     passed: set[tuple[str, str]] = field(default_factory=set)
+    # Gia đình số: household code -> (day created, its village); (day, who, code) for members.
+    houses: dict[str, tuple[str, int]] = field(default_factory=dict)
+    members: list[tuple[str, str, str]] = field(default_factory=list)
 
     def at(self, day: str) -> None:
         self.clock.now = h.ts(day, 10)
@@ -177,6 +180,20 @@ def _build(services: Services) -> World:
     world.at("2026-09-05")
     cu = _onboard(world, "cu", "Thôn Đông", 1960, people)
     _learn(world, cu, "cu", 1)
+    # Gia đình số: Cư opens a household (not covered: nobody in it has basic skills yet); on
+    # 20/9 An, who finished the core track, joins it: covered from that day. The household
+    # stays in Thôn Đông when Cư moves (a household belongs to the village it was opened in).
+    cu.press("m:household")
+    cu.tap("Lập hộ gia đình của tôi")
+    assert "Đã lập hộ gia đình" in cu.text, cu.text
+    house = code_in(cu.text)
+    world.houses[house] = (world.today, _vid(services.db, "Thôn Đông"))
+    world.members.append((world.today, "cu", house))
+    world.at("2026-09-20")
+    an.send(f"/ma {house}")
+    an.tap("Đồng ý")
+    assert "đã vào hộ gia đình" in an.text, an.text
+    world.members.append((world.today, "an", house))
     # A web chat learner: left out of the official numbers (no kiosk).
     world.at("2026-09-12")
     web = _onboard(world, "web", "Thôn Tây", 1985, people, channel="webchat")
@@ -249,7 +266,7 @@ def _expected(world: World, period: Period, day: str, keys: list[int]) -> dict[i
             "mentors_at_target": sum(s.mentees >= 5 for s in mentors),
             "mentees": sum(s.mentees for s in mentors),
             "mentors_trained": sum(s.core for s in mentors),
-            "hh_covered": 0,
+            "hh_covered": _covered(world, people, day, key),
             "registered_adults": len(adults),
             "core_adults": sum(s.core for s in adults),
             "now_vneid2_adults": sum(s.now[2] for s in adults),
@@ -282,6 +299,18 @@ def _expected(world: World, period: Period, day: str, keys: list[int]) -> dict[i
         row["assisted_passed"] = 0
         result[key] = row
     return result
+
+
+def _covered(world: World, people: dict[str, State], day: str, key: int) -> int:
+    """Households of village `key` on `day` with a member (still registered) who has basic
+    digital skills."""
+    covered = 0
+    for code, (created, village) in world.houses.items():
+        if created > day or village != key:
+            continue
+        members = [who for when, who, c in world.members if c == code and when <= day]
+        covered += any(who in people and people[who].core for who in members)
+    return covered
 
 
 def _pct(count: int, base: int | None) -> float | None:
@@ -369,11 +398,19 @@ async def test_every_column_of_every_output_for_several_periods(
     rows = {r.key: r for r in q3_report.villages}
     assert rows[dong].registered == 2 + 2 + 5 + 2 + 1  # An, Bé, the 2 mentors, 7 mentees, Cư
     assert rows[dong].core_adults == 1 and rows[dong].core_done == 2  # Bé is 14
+    assert (rows[dong].hh_covered, rows[dong].hh_known, rows[tay].hh_known) == (1, 1, 0)
+    early = build_report(
+        services, parse("2026-Q3"), now=h.ts("2026-12-03"), as_of=date(2026, 9, 10)
+    )
+    # On 10/9 Cư's household was there, not yet covered (An joined on 20/9).
+    assert [(r.hh_known, r.hh_covered) for r in early.villages if r.key == dong] == [(1, 0)]
     assert rows[tay].mentors == 1 and rows[tay].mentors_at_target == 1
     assert rows[dong].mentors == 1 and rows[dong].mentors_at_target == 0
     q4_report = build_report(services, parse("2026-Q4"), now=h.ts("2026-12-03"))
     rows = {r.key: r for r in q4_report.villages}
     assert rows[tay].core_done == 1  # Du once, though Du finished twice
+    # Cư moved to Thôn Tây; the household stays in Thôn Đông, covered by An.
+    assert (rows[dong].hh_covered, rows[tay].hh_covered, rows[tay].hh_known) == (1, 0, 0)
     assert rows[dong].mentors_trained == 1 and rows[tay].mentors_trained == 0
     assert any(r.level == "commune" and r.registered == 1 for r in q4_report.villages)
     gap = next(g for g in q4_report.gaps if g.key == "mentees_per_mentor")

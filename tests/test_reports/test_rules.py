@@ -10,6 +10,7 @@ from bot.app import Services
 from bot.reports import model
 from bot.reports.columns import age_table, learner_columns, learner_table
 from bot.reports.periods import parse
+from bot.store import report_webchat
 from bot.store import reports as queries
 from tests.test_reports import helpers as h
 
@@ -48,6 +49,13 @@ def test_web_chat_learners_count_only_with_a_kiosk(services: Services) -> None:
     kiosk = next(r for r in _build(services, True).villages if r.key == tay)
     assert (kiosk.registered, kiosk.assisted, kiosk.joined, kiosk.active) == (2, 1, 2, 1)
     assert (kiosk.passed, kiosk.core_done, kiosk.core_in_period, kiosk.webchat) == (1, 1, 1, 1)
+    # The weekly trend and the topic/domain tables follow the same rule (issue 17).
+    for report, count in ((_build(services, False), 0), (_build(services, True), 1)):
+        week = next(w for w in report.weeks if w.start == date(2026, 10, 5))
+        assert (week.joined, week.core_done, week.passed) == (1 + count, 0, count)
+        assert sum(w.core_done for w in report.weeks) == count
+        assert sum(line.passed for line in report.topics) == count
+        assert sum(line.passed for line in report.domains) == count
     # The learner list says how each person learns.
     columns = learner_columns(services.engine.tz, services.texts, {})
     header, rows = learner_table(queries.learners(db, tay), columns, services.texts)
@@ -82,3 +90,27 @@ def test_age_bands_and_villages_without_a_population(services: Services) -> None
         "Chưa rõ năm sinh",
     ]
     assert rows[-1] == ["Tổng cộng", 1, 1, 2, 2, 1]
+
+
+def test_web_chat_weeks_and_lessons_backfill_as_the_triggers_keep_them(services: Services) -> None:
+    db = services.db
+    core = [lesson.id for lesson in services.curriculum.core_lessons()]
+    with db.atomic():
+        h.learner(db, "Thôn Tây", passed=((core[0], "2026-10-06"),))
+        for village, day in (("Thôn Tây", "2026-10-07"), ("Thôn Đông", "2026-11-12")):
+            h.learner(
+                db,
+                village,
+                channel="webchat",
+                joined=day,
+                core_done=day,
+                passed=((core[0], day), (core[1], "2026-11-20")),
+            )
+    tables = ("report_webchat_weeks", "report_webchat_lessons")
+    kept = {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+    assert sum(r[5] for r in kept["report_webchat_weeks"]) == 4  # passes, web chat only
+    with db.atomic():
+        for table in tables:
+            db.execute(f"DELETE FROM {table}")
+        report_webchat.backfill(db)
+    assert {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables} == kept

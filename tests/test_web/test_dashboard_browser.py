@@ -47,7 +47,7 @@ def test_official_reads_the_table_and_downloads_excel(browser, server: str, serv
     _login(page, server)
     page.select_option("select[name=period]", "2026-Q4")
     page.get_by_role("button", name="Xem").click()
-    page.wait_for_url("**period=2026-Q4")
+    page.wait_for_url("**period=2026-Q4&as_of=")  # the date field left empty: the period's end
     rows = page.locator("#village-key tbody tr")
     names = [rows.nth(i).locator("th").inner_text() for i in range(rows.count())]
     assert names == [v.name for v in units.villages(services.db)] + ["Tổng cộng"]
