@@ -138,7 +138,8 @@ def _consent(ctx: Context, answer: str) -> None:
         _reset_profile(ctx)
         ctx.run("invite.forget")  # an invitation given before consent is not kept either
         ctx.set_state("declined")
-        ctx.say("onboarding.declined")
+        # The way back is one tap (or the typed words "bắt đầu", or "1") away.
+        ctx.say("onboarding.declined", [[ctx.button("buttons.start", "ob:start")]])
 
 
 # -- name -------------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from lessons.text import fold, fold_words
 
 MAX_NAME_LEN = 40
+# A Vietnamese full name has up to five words ("Tôn Nữ Thị Hoài Thu"); more is a sentence typed
+# at the wrong moment ("ban hang online co phai dong thue ko"), not a name.
+MAX_NAME_WORDS = 5
 MIN_BIRTH_YEAR = 1900
 # Nobody this young learns alone on a phone: a year after this.year - MIN_AGE is not offered.
 MIN_AGE = 6
@@ -75,6 +78,8 @@ def clean_name(text: str) -> str | None:
     """The typed name with spaces tidied and in NFC (NFD-typed letters are accepted), or None."""
     name = " ".join(unicodedata.normalize("NFC", text).split())
     if not 1 <= len(name) <= MAX_NAME_LEN or not _NAME_OK.match(name):
+        return None
+    if len(name.split()) > MAX_NAME_WORDS:
         return None
     return name
 

@@ -270,3 +270,22 @@ def test_typed_ok_at_consent_agrees(conv: Conversation) -> None:
     user = conv.record()
     assert user is not None and user.consent_at is not None
     assert "Trợ lý nên gọi" in conv.text
+
+
+def test_typing_bat_dau_after_declining_starts_again(conv: Conversation) -> None:
+    conv.send("/batdau")
+    conv.send("ko")
+    assert "không lưu thông tin gì" in conv.text
+    conv.send("bat dau")  # the button's words, typed without diacritics
+    assert conv.labels()[:2] == ["Đồng ý", "Không đồng ý"]
+
+
+def test_a_question_typed_at_the_name_step_is_not_taken_as_a_name(conv: Conversation) -> None:
+    conv.send("/batdau")
+    conv.tap("Đồng ý")
+    conv.send("ban hang online co phai dong thue ko")
+    assert "chưa hiểu tên này" in conv.text
+    record = conv.record()
+    assert record is not None and record.display_name is None
+    conv.send("Tôn Nữ Thị Hoài Thu")  # five words is still a name
+    assert "Tôn Nữ Thị Hoài Thu" in conv.text
