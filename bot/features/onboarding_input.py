@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from lessons.text import fold, fold_words
 
 MAX_NAME_LEN = 40
-# A Vietnamese full name has up to five words ("Tôn Nữ Thị Hoài Thu"); more is a sentence typed
-# at the wrong moment ("ban hang online co phai dong thue ko"), not a name.
-MAX_NAME_WORDS = 5
+# A Vietnamese full name rarely has more than five words ("Tôn Nữ Thị Hoài Thu"); past seven it
+# is a sentence typed at the wrong moment ("ban hang online co phai dong thue ko"), not a name.
+MAX_NAME_WORDS = 7
 MIN_BIRTH_YEAR = 1900
 # Nobody this young learns alone on a phone: a year after this.year - MIN_AGE is not offered.
 MIN_AGE = 6

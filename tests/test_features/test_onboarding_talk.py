@@ -287,5 +287,5 @@ def test_a_question_typed_at_the_name_step_is_not_taken_as_a_name(conv: Conversa
     assert "chưa hiểu tên này" in conv.text
     record = conv.record()
     assert record is not None and record.display_name is None
-    conv.send("Tôn Nữ Thị Hoài Thu")  # five words is still a name
+    conv.send("Tôn Nữ Thị Hoài Thu")  # a long name is still a name
     assert "Tôn Nữ Thị Hoài Thu" in conv.text

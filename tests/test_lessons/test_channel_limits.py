@@ -17,7 +17,7 @@ from tests.learning_helpers import pass_lesson
 ZALO_LIMIT = 2000
 TELEGRAM_LIMIT = 4096
 BUTTON_LIMIT = 64  # a lesson button "12. <title of 60>" at most; options are at most 60
-LONGEST_NAME = "Nguyễn Thị Hồng Đào Phương Thảo Minh Anh"  # 40 characters, the maximum
+LONGEST_NAME = "Nguyễn Thị Hồng Phương Thảo Nguyệt Khánh"  # 40 characters and 7 words: the most
 
 
 def _check(reply: Reply, conv: Conversation, where: str) -> list[str]:
