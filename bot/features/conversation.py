@@ -114,20 +114,26 @@ def more(ctx: Context) -> None:
         reshow(ctx, ctx.t("conversation.back_to_flow"))
 
 
+def _confirm(ctx: Context, kind: str, letter: str) -> None:
+    """Ask yes/no before a stop or cancel word takes effect mid-flow; the flow's question is
+    kept under it and shown again after the answer."""
+    ctx.pending_under = _current(ctx)
+    ctx.say(
+        f"conversation.{kind}_confirm",
+        [
+            [ctx.button(f"conversation.{kind}_yes", f"u:{letter}:y")],
+            [ctx.button(f"conversation.{kind}_no", f"u:{letter}:n")],
+        ],
+        expects="yes_no",
+    )
+
+
 @router.entry("conversation.stop")
 def stop(ctx: Context) -> None:
     """A stop word: reminders off at once, or after a confirmation in the middle of a flow."""
     if ctx.user.state is None:
         return ctx.run("reminders.opt_out")
-    ctx.pending_under = _current(ctx)
-    ctx.say(
-        "conversation.stop_confirm",
-        [
-            [ctx.button("conversation.stop_yes", "u:s:y")],
-            [ctx.button("conversation.stop_no", "u:s:n")],
-        ],
-        expects="yes_no",
-    )
+    _confirm(ctx, "stop", "s")
 
 
 @router.entry("conversation.cancel")
@@ -135,15 +141,7 @@ def cancel(ctx: Context) -> None:
     """ "huỷ" (like /huy): leave what is being done, after a confirmation; never reminders."""
     if ctx.user.state is None:
         return ctx.run("help.cancel")
-    ctx.pending_under = _current(ctx)
-    ctx.say(
-        "conversation.cancel_confirm",
-        [
-            [ctx.button("conversation.cancel_yes", "u:c:y")],
-            [ctx.button("conversation.cancel_no", "u:c:n")],
-        ],
-        expects="yes_no",
-    )
+    _confirm(ctx, "cancel", "c")
 
 
 @router.entry("conversation.ask")
